@@ -1,0 +1,2 @@
+// StateSpaceLab — umbrella module: `import StateSpaceLab` gives every library of the lab.
+@_exported import LinearAlgebra

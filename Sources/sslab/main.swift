@@ -1,0 +1,2 @@
+import StateSpaceLab
+print("sslab")
