@@ -26,7 +26,9 @@ let package = Package(
             name: "LinearAlgebra",
             dependencies: ["CBLAS", "CLAPACKE", .product(name: "Numerics", package: "swift-numerics")]),
 
-        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra"]),
+        .target(name: "Reports"),
+
+        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "Reports"]),
         .executableTarget(
             name: "sslab",
             dependencies: ["StateSpaceLab", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -36,5 +38,6 @@ let package = Package(
         .testTarget(
             name: "LinearAlgebraTests",
             dependencies: ["LinearAlgebra", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
     ]
 )
