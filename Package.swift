@@ -30,7 +30,9 @@ let package = Package(
             name: "StateSpace",
             dependencies: ["LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]),
 
-        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "StateSpace"]),
+        .target(name: "Reports"),
+
+        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "StateSpace", "Reports"]),
         .executableTarget(
             name: "sslab",
             dependencies: ["StateSpaceLab", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -43,5 +45,6 @@ let package = Package(
         .testTarget(
             name: "StateSpaceTests",
             dependencies: ["StateSpace", "LinearAlgebra", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]),
+        .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
     ]
 )

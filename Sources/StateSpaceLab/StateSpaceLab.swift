@@ -1,3 +1,4 @@
 // StateSpaceLab — umbrella module: `import StateSpaceLab` gives every library of the lab.
 @_exported import LinearAlgebra
 @_exported import StateSpace
+@_exported import Reports
