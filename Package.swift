@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // One system-library target per C library: each gets its own pkg-config flags and its
@@ -26,7 +27,12 @@ let package = Package(
             name: "LinearAlgebra",
             dependencies: ["CBLAS", "CLAPACKE", .product(name: "Numerics", package: "swift-numerics")]),
 
-        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra"]),
+        .target(
+            name: "Evaluation",
+            dependencies: ["LinearAlgebra", .product(name: "Numerics", package: "swift-numerics"),
+                           .product(name: "TOMLKit", package: "TOMLKit")]),
+
+        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "Evaluation"]),
         .executableTarget(
             name: "sslab",
             dependencies: ["StateSpaceLab", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -36,5 +42,8 @@ let package = Package(
         .testTarget(
             name: "LinearAlgebraTests",
             dependencies: ["LinearAlgebra", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]),
+        .testTarget(
+            name: "EvaluationTests",
+            dependencies: ["Evaluation", "LinearAlgebra", "TestSupport"]),
     ]
 )
