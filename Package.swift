@@ -14,6 +14,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // One system-library target per C library: each gets its own pkg-config flags and its
@@ -32,7 +33,12 @@ let package = Package(
 
         .target(name: "Reports"),
 
-        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "StateSpace", "Reports"]),
+        .target(
+            name: "Evaluation",
+            dependencies: ["LinearAlgebra", .product(name: "Numerics", package: "swift-numerics"),
+                           .product(name: "TOMLKit", package: "TOMLKit")]),
+
+        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "StateSpace", "Evaluation", "Reports"]),
         .executableTarget(
             name: "sslab",
             dependencies: ["StateSpaceLab", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -46,5 +52,8 @@ let package = Package(
             name: "StateSpaceTests",
             dependencies: ["StateSpace", "LinearAlgebra", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
+        .testTarget(
+            name: "EvaluationTests",
+            dependencies: ["Evaluation", "LinearAlgebra", "TestSupport"]),
     ]
 )

@@ -2,3 +2,4 @@
 @_exported import LinearAlgebra
 @_exported import StateSpace
 @_exported import Reports
+@_exported import Evaluation
