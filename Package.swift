@@ -38,10 +38,14 @@ let package = Package(
             dependencies: ["LinearAlgebra", .product(name: "Numerics", package: "swift-numerics"),
                            .product(name: "TOMLKit", package: "TOMLKit")]),
 
+        .target(
+            name: "LabBench",
+            dependencies: ["LinearAlgebra", "StateSpace", "Reports", .product(name: "Numerics", package: "swift-numerics")]),
+
         .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "StateSpace", "Evaluation", "Reports"]),
         .executableTarget(
             name: "sslab",
-            dependencies: ["StateSpaceLab", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["StateSpaceLab", "LabBench", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Shared test helpers (tolerance helper, fixture loading). Used by test targets only.
         .target(name: "TestSupport", dependencies: ["LinearAlgebra"], path: "Tests/TestSupport"),

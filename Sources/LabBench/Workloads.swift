@@ -1,0 +1,15 @@
+// Workloads.swift — the benchmark workloads `sslab bench` knows.
+
+import Reports
+
+public enum BenchWorkload: String, CaseIterable, Sendable {
+    case ltiScan = "lti_scan"
+    case ltiKernel = "lti_kernel"
+
+    public func run(_ opts: BenchOptions, emit: (JSONValue) -> Void) throws {
+        switch self {
+        case .ltiScan: try LTIWorkloads.scan(opts, emit: emit)
+        case .ltiKernel: try LTIWorkloads.kernel(opts, emit: emit)
+        }
+    }
+}

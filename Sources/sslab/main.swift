@@ -1,2 +1,0 @@
-import StateSpaceLab
-print("sslab")
