@@ -26,7 +26,11 @@ let package = Package(
             name: "LinearAlgebra",
             dependencies: ["CBLAS", "CLAPACKE", .product(name: "Numerics", package: "swift-numerics")]),
 
-        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra"]),
+        .target(
+            name: "Spectral",
+            dependencies: ["CFFTW", "LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]),
+
+        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "Spectral"]),
         .executableTarget(
             name: "sslab",
             dependencies: ["StateSpaceLab", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -36,5 +40,8 @@ let package = Package(
         .testTarget(
             name: "LinearAlgebraTests",
             dependencies: ["LinearAlgebra", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]),
+        .testTarget(
+            name: "SpectralTests",
+            dependencies: ["Spectral", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]),
     ]
 )
