@@ -2,8 +2,10 @@
 // StateSpaceLab: a Swift laboratory for state-space and sequence models.
 // Module graph (each depends only on those above it), see README.md "Architecture":
 //   CBLAS, CLAPACKE, CFFTW -> LinearAlgebra -> Spectral -> StateSpace -> SequenceModels
-//   -> Baselines -> Evaluation -> Reports -> sslab
+//   -> Baselines -> Evaluation -> Reports -> LabBench -> sslab
 import PackageDescription
+
+let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numerics")
 
 let package = Package(
     name: "sslab",
@@ -23,41 +25,23 @@ let package = Package(
         .systemLibrary(name: "CLAPACKE", pkgConfig: "lapacke", providers: [.apt(["liblapacke-dev"])]),
         .systemLibrary(name: "CFFTW", pkgConfig: "fftw3", providers: [.apt(["libfftw3-dev"])]),
 
-        .target(
-            name: "LinearAlgebra",
-            dependencies: ["CBLAS", "CLAPACKE", .product(name: "Numerics", package: "swift-numerics")]),
-
-        .target(
-            name: "StateSpace",
-            dependencies: ["LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]),
-
+        .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE", numerics]),
+        .target(name: "Spectral", dependencies: ["CFFTW", "LinearAlgebra", numerics]),
+        .target(name: "StateSpace", dependencies: ["LinearAlgebra", "Spectral", numerics]),
+        .target(name: "Evaluation", dependencies: ["LinearAlgebra", numerics, .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Reports"),
-
-        .target(
-            name: "Evaluation",
-            dependencies: ["LinearAlgebra", .product(name: "Numerics", package: "swift-numerics"),
-                           .product(name: "TOMLKit", package: "TOMLKit")]),
-
-        .target(
-            name: "LabBench",
-            dependencies: ["LinearAlgebra", "StateSpace", "Reports", .product(name: "Numerics", package: "swift-numerics")]),
-
-        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "StateSpace", "Evaluation", "Reports"]),
+        .target(name: "LabBench", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "Reports", numerics]),
+        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "Evaluation", "Reports"]),
         .executableTarget(
             name: "sslab",
             dependencies: ["StateSpaceLab", "LabBench", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         // Shared test helpers (tolerance helper, fixture loading). Used by test targets only.
-        .target(name: "TestSupport", dependencies: ["LinearAlgebra"], path: "Tests/TestSupport"),
-        .testTarget(
-            name: "LinearAlgebraTests",
-            dependencies: ["LinearAlgebra", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]),
-        .testTarget(
-            name: "StateSpaceTests",
-            dependencies: ["StateSpace", "LinearAlgebra", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]),
+        .target(name: "TestSupport", dependencies: ["LinearAlgebra", numerics], path: "Tests/TestSupport"),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport", numerics]),
+        .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport", numerics]),
+        .testTarget(name: "StateSpaceTests", dependencies: ["StateSpace", "LinearAlgebra", "TestSupport", numerics]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
-        .testTarget(
-            name: "EvaluationTests",
-            dependencies: ["Evaluation", "LinearAlgebra", "TestSupport"]),
     ]
 )

@@ -30,8 +30,10 @@ public enum SimulationMode: String, CaseIterable, Sendable {
 public struct SimulationResult: Sendable {
     /// y[k] for k = 0..<L, one row per step.
     public let outputs: Matrix
-    /// x[L], the state after the last input (continue a simulation from here).
-    public let finalState: [Double]
+    /// x[L], the state after the last input (continue a simulation from here). The recursive
+    /// modes produce it; the convolution modes do not (`nil`): computing it would cost a
+    /// recursion over the whole input, which is what those modes avoid.
+    public let finalState: [Double]?
 }
 
 extension DiscreteLTI {

@@ -3,3 +3,4 @@
 @_exported import StateSpace
 @_exported import Reports
 @_exported import Evaluation
+@_exported import Spectral
