@@ -20,7 +20,9 @@ from pathlib import Path
 import numpy as np
 
 GENERATE_DIR = Path(__file__).resolve().parent
-FIXTURES_DIR = GENERATE_DIR.parent
+# Output root: Tests/Fixtures, or SSLAB_FIXTURES_OUT (used by `all.py --check` to regenerate into a
+# scratch directory and compare with the committed files).
+FIXTURES_DIR = Path(os.environ.get("SSLAB_FIXTURES_OUT") or GENERATE_DIR.parent)
 
 # Size budget per fixture file (the brief: a few hundred KB at most).
 MAX_FILE_BYTES = 300_000
@@ -222,7 +224,7 @@ def write_fixture(relpath: str, *, generator: str, seeds: list[int], description
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_bytes(data)
     os.replace(tmp, path)
-    print(f"wrote {path.relative_to(FIXTURES_DIR.parent.parent)} ({len(data)} bytes)", file=sys.stderr)
+    print(f"wrote {path} ({len(data)} bytes)", file=sys.stderr)
     return path
 
 
