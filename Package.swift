@@ -26,7 +26,13 @@ let package = Package(
             name: "LinearAlgebra",
             dependencies: ["CBLAS", "CLAPACKE", .product(name: "Numerics", package: "swift-numerics")]),
 
-        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra"]),
+        // The neural half: tensors, layers with hand-written backward passes, losses, optimisers,
+        // training loop, model files. The SSM layer will add "Spectral" and "StateSpace" here.
+        .target(
+            name: "SequenceModels",
+            dependencies: ["LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]),
+
+        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "SequenceModels"]),
         .executableTarget(
             name: "sslab",
             dependencies: ["StateSpaceLab", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -36,5 +42,9 @@ let package = Package(
         .testTarget(
             name: "LinearAlgebraTests",
             dependencies: ["LinearAlgebra", "TestSupport", .product(name: "Numerics", package: "swift-numerics")]),
+        .testTarget(
+            name: "SequenceModelsTests",
+            dependencies: ["SequenceModels", "LinearAlgebra", "TestSupport",
+                           .product(name: "Numerics", package: "swift-numerics")]),
     ]
 )
