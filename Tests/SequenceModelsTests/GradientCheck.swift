@@ -71,3 +71,18 @@ func checkLayerGradients<L: Layer>(_ layer: L, input: Tensor<Double>, seed: UInt
         expectClose(idx.map { analytic[flat: $0] }, numeric, rtol: rtol, atol: atol, "∂L/∂\(name)", sourceLocation: sourceLocation)
     }
 }
+
+/// Checks a loss gradient with respect to every prediction element against central differences.
+func checkLossGradient(_ loss: some Loss, prediction: Tensor<Double>, target: Tensor<Double>,
+                       mask: Tensor<Double>?, step h: Double = 1e-6,
+                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+    let analytic = try loss.evaluate(prediction, target, mask: mask).gradient
+    var p = prediction
+    var failure: SequenceModelError?
+    let numeric = centralDifferences(indices: Array(0..<p.count), step: h, get: { p[flat: $0] }, set: { p[flat: $0] = $1 }) {
+        do throws(SequenceModelError) { return try loss.evaluate(p, target, mask: mask).value } catch { failure = error; return .nan }
+    }
+    if let failure { throw failure }
+    // Same finite-difference error budget as checkLayerGradients.
+    expectClose(analytic.scalars, numeric, rtol: 1e-6, atol: 1e-7, "∂L/∂prediction", sourceLocation: sourceLocation)
+}
