@@ -28,10 +28,13 @@ let package = Package(
         .target(name: "LinearAlgebra", dependencies: ["CBLAS", "CLAPACKE", numerics]),
         .target(name: "Spectral", dependencies: ["CFFTW", "LinearAlgebra", numerics]),
         .target(name: "StateSpace", dependencies: ["LinearAlgebra", "Spectral", numerics]),
+        // The neural half: tensors, layers with hand-written backward passes, losses, optimisers,
+        // training loop, model files.
+        .target(name: "SequenceModels", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", numerics]),
         .target(name: "Evaluation", dependencies: ["LinearAlgebra", numerics, .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Reports"),
         .target(name: "LabBench", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "Reports", numerics]),
-        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "Evaluation", "Reports"]),
+        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "SequenceModels", "Evaluation", "Reports"]),
         .executableTarget(
             name: "sslab",
             dependencies: ["StateSpaceLab", "LabBench", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -41,6 +44,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport", numerics]),
         .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport", numerics]),
         .testTarget(name: "StateSpaceTests", dependencies: ["StateSpace", "LinearAlgebra", "TestSupport", numerics]),
+        .testTarget(name: "SequenceModelsTests", dependencies: ["SequenceModels", "LinearAlgebra", "TestSupport", numerics]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
     ]

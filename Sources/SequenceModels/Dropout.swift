@@ -1,0 +1,55 @@
+// Dropout.swift — inverted dropout with its own seeded generator.
+//
+// Srivastava et al., "Dropout: A Simple Way to Prevent Neural Networks from Overfitting" (2014).
+// Inverted form (as PyTorch): in training each element is kept with probability 1 − p and
+// scaled by 1 / (1 − p), so inference is the identity and needs no rescaling.
+
+import LinearAlgebra
+
+/// `y = m ⊙ x / (1 − p)` with `m[i] ~ Bernoulli(1 − p)` in training; `y = x` in inference.
+/// Backward: `∂L/∂x = m ⊙ ∂L/∂y / (1 − p)` with the mask of the last forward.
+public final class Dropout<Scalar: NeuralScalar>: Layer {
+    /// The drop probability `p` in [0, 1).
+    public let rate: Double
+    public var mode: LayerMode = .training
+    /// The generator the masks come from; one uniform per element per training forward, in
+    /// row-major order. Settable so a test can replay a mask.
+    public var generator: SplitMix64
+    /// Forward cache: the scaled mask `m / (1 − p)`, or nil when the last forward was the identity.
+    private var scaledMask: Tensor<Scalar>?
+    private var inputShape: [Int]?
+
+    public init(rate: Double, seed: UInt64) {
+        precondition(rate >= 0 && rate < 1, "Dropout rate \(rate) must be in [0, 1)") // invariant: programmer misuse (configs are validated)
+        self.rate = rate
+        self.generator = SplitMix64(seed: seed)
+    }
+
+    public var namedParameters: [NamedParameter<Scalar>] { [] }
+
+    public func outputShape(for inputShape: [Int]) throws(SequenceModelError) -> [Int] { inputShape }
+
+    public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        inputShape = x.shape
+        guard mode == .training && rate > 0 else {
+            scaledMask = nil
+            return x
+        }
+        let keep = 1 - rate
+        let scale = Scalar(1 / keep)
+        var rng = generator
+        let mask = Tensor<Scalar>(shape: x.shape) { m in
+            for i in 0..<m.count { m[i] = rng.nextUnit() < keep ? scale : 0 }
+        }
+        generator = rng
+        scaledMask = mask
+        return x * mask
+    }
+
+    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+        guard let shape = inputShape else { preconditionFailure("Dropout.backward called before forward") } // invariant: forward/backward pairing
+        precondition(dy.shape == shape, "Dropout.backward: gradient \(dy.shape) for input \(shape)") // invariant: shapes checked by caller
+        guard let mask = scaledMask else { return dy }
+        return dy * mask
+    }
+}

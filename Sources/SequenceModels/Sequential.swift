@@ -1,0 +1,68 @@
+// Sequential.swift — composition of layers, and the residual wrapper.
+
+import LinearAlgebra
+
+/// `y = f_{n−1}(… f_1(f_0(x)))`. Backward runs the children's backwards last to first.
+/// Parameters are named "<index>.<child name>" ("0.weight", "2.bias"), like PyTorch's
+/// `nn.Sequential`.
+public final class Sequential<Scalar: NeuralScalar>: Layer {
+    public let layers: [any Layer<Scalar>]
+    public var mode: LayerMode = .training {
+        didSet { for layer in layers { layer.mode = mode } }
+    }
+
+    public init(_ layers: [any Layer<Scalar>]) { self.layers = layers }
+
+    public var namedParameters: [NamedParameter<Scalar>] {
+        layers.enumerated().flatMap { $0.element.namedParameters.prefixed("\($0.offset)") }
+    }
+
+    public func outputShape(for inputShape: [Int]) throws(SequenceModelError) -> [Int] {
+        var shape = inputShape
+        for layer in layers { shape = try layer.outputShape(for: shape) }
+        return shape
+    }
+
+    public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        var h = x
+        for layer in layers { h = layer.forward(h) }
+        return h
+    }
+
+    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+        var g = dy
+        for layer in layers.reversed() { g = layer.backward(g) }
+        return g
+    }
+}
+
+/// `y = x + f(x)` (He et al., "Deep Residual Learning for Image Recognition", 2016).
+/// Backward: `∂L/∂x = ∂L/∂y + f'(x)ᵀ ∂L/∂y`. The body's parameter names pass through unchanged.
+public final class Residual<Scalar: NeuralScalar>: Layer {
+    public let body: any Layer<Scalar>
+    public var mode: LayerMode = .training {
+        didSet { body.mode = mode }
+    }
+
+    public init(_ body: any Layer<Scalar>) { self.body = body }
+
+    public var namedParameters: [NamedParameter<Scalar>] { body.namedParameters }
+
+    public func outputShape(for inputShape: [Int]) throws(SequenceModelError) -> [Int] {
+        let out = try body.outputShape(for: inputShape)
+        guard out == inputShape else { throw .shapeMismatch(operation: "Residual body output", expected: inputShape, found: out) }
+        return out
+    }
+
+    public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        var y = body.forward(x)
+        y += x
+        return y
+    }
+
+    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+        var dx = body.backward(dy)
+        dx += dy
+        return dx
+    }
+}
