@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "SequenceModels", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", numerics]),
         .target(name: "Evaluation", dependencies: ["LinearAlgebra", numerics, .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Reports"),
-        .target(name: "LabBench", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "Reports", numerics]),
+        .target(name: "LabBench", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "SequenceModels", "Reports", numerics]),
         .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "SequenceModels", "Evaluation", "Reports"]),
         .executableTarget(
             name: "sslab",
