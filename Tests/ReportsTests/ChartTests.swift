@@ -137,3 +137,34 @@ private func secondOrder(_ zeta: Double, _ w: [Double]) -> BodeCurve {
 extension PlotRect {
     func insetByForTests(_ d: Double) -> PlotRect { PlotRect(x: x + d, y: y + d, width: width - 2 * d, height: height - 2 * d) }
 }
+
+@Suite struct HeatmapTests {
+    private func luminance(_ c: PlotColor) -> Double {
+        let h = Array(c.hex.dropFirst())
+        let v = stride(from: 0, to: 6, by: 2).map { Double(Int(String(h[$0...$0 + 1]), radix: 16)!) }
+        return 0.2126 * v[0] + 0.7152 * v[1] + 0.0722 * v[2]
+    }
+
+    @Test func cellsColourBarAndMissingValues() throws {
+        var values = (0..<3).map { i in (0..<4).map { j in pow(10, Double(i + j) - 3) } }
+        values[1][2] = .nan
+        let map = Heatmap(title: "error", rowLabels: ["a", "b", "c"], columnLabels: ["w", "x", "y", "z"], values: values,
+                          valueLabel: "rel. error", scale: .log10)
+        let elements = try #require(parseSVG(map.svg()))
+        let cells = elements.withClass("cell")
+        #expect(cells.count == 12)
+        #expect(cells[6].attributes["fill"] == "#e8e8e8")                 // NaN
+        #expect(cells[0].attributes["fill"] == "#440154")                 // smallest value, viridis(0)
+        #expect(cells[11].attributes["fill"] == "#fde725")                // largest value, viridis(1)
+        #expect(elements.withClass("color-bar").count == 1)
+        #expect(elements.contains { $0.name == "text" && $0.text == "0.00100" })
+        #expect(elements.contains { $0.name == "text" && $0.text == "–" })
+    }
+
+    @Test func viridisGetsBrighterMonotonically() {
+        let l = (0...100).map { luminance(Heatmap.color(at: Double($0) / 100).color) }
+        #expect(zip(l, l.dropFirst()).allSatisfy { $0 <= $1 + 1 })   // ±1 for 8-bit rounding
+        #expect(l.last! - l.first! > 150)
+        #expect(Heatmap.color(at: 0).darkText == false && Heatmap.color(at: 1).darkText == true)
+    }
+}
