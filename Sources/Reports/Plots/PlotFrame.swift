@@ -108,7 +108,7 @@ struct PlotFrame {
     func resolveX(values: [Double], length: Double) -> ResolvedAxis {
         if let c = xCategories {
             let ticks = categoryLabels.enumerated().map { Tick(value: Double($0.offset) + 0.5, label: TickLabel(text: $0.element)) }
-            return ResolvedAxis(domain: 0...Double(max(1, c.count)), ticks: ticks, isEmpty: c.isEmpty)
+            return ResolvedAxis(domain: 0...Double(max(1, c.count)), ticks: ticks)
         }
         return TickChooser.resolve(xAxis, values: values, length: length, spacing: 90,
                                    padding: panels.compactMap(\.dataPadding).max(), extent: { $0.width(size: PlotFrame.tickFont) })

@@ -104,14 +104,6 @@ struct SVGBuilder {
 
     mutating func raw(_ s: String) { body.append(s) }
 
-    /// `<name attr="value" …/>`; attribute values are escaped.
-    mutating func element(_ name: String, _ attributes: KeyValuePairs<String, String>, text: String? = nil) {
-        var s = "<" + name
-        for (k, v) in attributes { s += " \(k)=\"\(SVG.escape(v))\"" }
-        if let text { s += ">" + SVG.escape(text) + "</\(name)>" } else { s += "/>" }
-        body.append(s)
-    }
-
     mutating func rect(_ r: PlotRect, fill: String, stroke: String? = nil, strokeWidth: Double = 1,
                        extra: KeyValuePairs<String, String> = [:]) {
         var s = "<rect x=\"\(SVG.number(r.x))\" y=\"\(SVG.number(r.y))\" width=\"\(SVG.number(r.width))\" height=\"\(SVG.number(r.height))\" fill=\"\(fill)\""

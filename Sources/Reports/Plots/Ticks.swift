@@ -40,8 +40,6 @@ public struct Tick: Hashable, Sendable {
 struct ResolvedAxis {
     var domain: ClosedRange<Double>
     var ticks: [Tick]
-    /// `true` when no data value could be shown on this axis.
-    var isEmpty: Bool
 }
 
 enum TickChooser {
@@ -68,7 +66,7 @@ enum TickChooser {
                 (lo, hi, fixed) = (lo - d, hi + d, true)
             }
             return linear(lo: lo, hi: hi, fixed: fixed, step: axis.tickStep, target: target,
-                          length: length, extent: extent, isEmpty: isEmpty)
+                          length: length, extent: extent)
         case .log10:
             if lo == hi { (lo, hi) = (lo / 3, hi * 3) }
             if let padding, !fixed, !isEmpty {
@@ -76,7 +74,7 @@ enum TickChooser {
                 (lo, hi, fixed) = (lo / f, hi * f, true)
             }
             return logarithmic(lo: lo, hi: hi, fixed: fixed, target: target, length: length,
-                               extent: extent, isEmpty: isEmpty)
+                               extent: extent)
         }
     }
 
@@ -89,7 +87,7 @@ enum TickChooser {
     }
 
     static func linear(lo: Double, hi: Double, fixed: Bool, step fixedStep: Double?, target: Int,
-                       length: Double, extent: (TickLabel) -> Double, isEmpty: Bool) -> ResolvedAxis {
+                       length: Double, extent: (TickLabel) -> Double) -> ResolvedAxis {
         var step = fixedStep ?? niceStep((hi - lo) / Double(target))
         while true {
             let domain = fixed ? lo...hi
@@ -98,7 +96,7 @@ enum TickChooser {
             let values = k1 >= k0 ? (k0...k1).map { Double($0) * step } : []
             let labels = linearLabels(values, step: step)
             let ticks = zip(values, labels).map { Tick(value: $0 == 0 ? 0 : $0, label: $1) }
-            let resolved = ResolvedAxis(domain: domain, ticks: ticks, isEmpty: isEmpty)
+            let resolved = ResolvedAxis(domain: domain, ticks: ticks)
             if values.count <= 2 || fits(resolved, length: length, scale: .linear, extent: extent) { return resolved }
             // Too crowded: the next coarser step (a fixed step is doubled).
             step = fixedStep != nil ? 2 * step : niceStep(step * 1.5)
@@ -106,7 +104,7 @@ enum TickChooser {
     }
 
     static func logarithmic(lo: Double, hi: Double, fixed: Bool, target: Int, length: Double,
-                            extent: (TickLabel) -> Double, isEmpty: Bool) -> ResolvedAxis {
+                            extent: (TickLabel) -> Double) -> ResolvedAxis {
         var (a, b) = (log10(lo), log10(hi))
         if !fixed {
             if b - a >= 2 {
@@ -138,7 +136,7 @@ enum TickChooser {
                     }
                 }
                 ticks.sort { $0.value < $1.value }
-                let resolved = ResolvedAxis(domain: domain, ticks: ticks, isEmpty: isEmpty)
+                let resolved = ResolvedAxis(domain: domain, ticks: ticks)
                 if fits(resolved, length: length, scale: .log10, extent: extent) { return resolved }
             }
             return nil
@@ -154,7 +152,7 @@ enum TickChooser {
                         ticks.append(Tick(value: v, label: labelled.contains(Double(m)) ? scientificLabel(v, plainRange: -3...4) : nil))
                     }
                 }
-                let resolved = ResolvedAxis(domain: domain, ticks: ticks, isEmpty: isEmpty)
+                let resolved = ResolvedAxis(domain: domain, ticks: ticks)
                 if ticks.filter(\.isMajor).count >= 2 && fits(resolved, length: length, scale: .log10, extent: extent) {
                     return resolved
                 }
@@ -165,8 +163,8 @@ enum TickChooser {
         let chosen = decades.count >= 3 ? decadeTicks() ?? narrowTicks() : narrowTicks() ?? decadeTicks()
         if let chosen { return chosen }
         let lin = linear(lo: domain.lowerBound, hi: domain.upperBound, fixed: true, step: nil, target: target,
-                         length: length, extent: extent, isEmpty: isEmpty)
-        return ResolvedAxis(domain: domain, ticks: lin.ticks.filter { $0.value > 0 }, isEmpty: isEmpty)
+                         length: length, extent: extent)
+        return ResolvedAxis(domain: domain, ticks: lin.ticks.filter { $0.value > 0 })
     }
 
     /// `true` when no two adjacent labels overlap (with a 6 px gap) along an axis of `length`.
