@@ -205,7 +205,8 @@ struct PlotFrame {
             svg.raw("<g clip-path=\"url(#\(clipID))\">")
             p.draw(&svg, l.x, l.y, area)
             svg.raw("</g>")
-            svg.rect(area, fill: "none", stroke: "#444444", strokeWidth: 1, extra: ["class": "plot-area"])
+            svg.rect(area, fill: "none", stroke: "#444444", strokeWidth: 1,
+                     extra: ["class": "plot-area", "shape-rendering": "crispEdges"])
             drawTicks(into: &svg, l, xLabels: isBottom)
             if let label = p.yAxis.label {
                 svg.text(label, at: PlotPoint(x: 8 + F.labelFont * 0.8, y: area.midY), size: F.labelFont,
