@@ -35,11 +35,11 @@ extension Table {
                 var winners: [Int] = []
                 for i in groups[key] ?? [] {
                     guard let v = rows[i][j].rankingValue, v.isFinite else { continue }
-                    if let w = winner, v == w {
+                    guard let w = winner else { (winner, winners) = (v, [i]); continue }
+                    if v == w {
                         winners.append(i)
-                    } else if winner == nil || (better == .lower ? v < winner! : v > winner!) {
-                        winner = v
-                        winners = [i]
+                    } else if better == .lower ? v < w : v > w {
+                        (winner, winners) = (v, [i])
                     }
                 }
                 for i in winners { best.insert(CellIndex(row: i, column: j)) }
