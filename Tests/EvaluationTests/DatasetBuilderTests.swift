@@ -26,6 +26,11 @@ import TestSupport
         #expect(d.split.train.map(\.range) == [0..<6] && d.split.validation.map(\.range) == [6..<8] && d.split.test.map(\.range) == [8..<10])
         #expect(d.warmup == 1)
         expectClose(d.outputs.elements, (0..<10).map { 2 * Double($0) })
+        // Train-only statistics: y over rows 0..<6 = 0, 2, …, 10 → μ = 5, σ² = (25+9+1+1+9+25)/6.
+        let norm = d.fitNormalization()
+        expectClose(norm.outputs.mean, [5])
+        expectClose(norm.outputs.scale, [(70.0 / 6).squareRoot()])
+        expectClose(norm.outputs.invert(d.normalized(by: norm).outputs), d.outputs, rtol: 1e-14, atol: 1e-14)  // round trip, a few ulps
         // A channel name not in the file: the CSV error names the file and lists the channels.
         let bad = try ExperimentParser.parse("name = \"x\"\n[[dataset]]\nname = \"io\"\npath = \"io.csv\"\ntask = \"simulation\"\ninputs = [\"u2\"]\noutputs = [\"y\"]\n[[model]]\nname = \"m\"\nkind = \"arx\"\n", file: exp)
         #expect(throws: DataFileError.unknownColumn(path: csv.path, name: "u2", valid: ["u", "y"])) { try builder.build(bad.datasets[0], of: bad, seed: 0) }
