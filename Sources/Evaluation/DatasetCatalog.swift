@@ -21,7 +21,7 @@ public enum DatasetLocation: String, Sendable {
 }
 
 /// File layout of a classification file.
-public enum ClassificationLayout: String, Sendable {
+public enum ClassificationLayout: String, Sendable, CaseIterable {
     case wide, long
 }
 

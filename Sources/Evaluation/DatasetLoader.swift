@@ -13,6 +13,8 @@ public enum LoadedDataset: Sendable {
     case io(IOData)
     case forecast(ForecastData)
     case classification(ClassificationData)
+    /// Generated long-range sequence examples.
+    case sequences(SequenceTaskData)
 }
 
 /// Reads catalog datasets from `directories`.
