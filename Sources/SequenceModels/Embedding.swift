@@ -38,6 +38,8 @@ public final class Embedding<Scalar: NeuralScalar>: Layer {
         }
     }
 
+    public func validateInput(_ tokens: Tensor<Scalar>) throws(SequenceModelError) { try validate(tokens) }
+
     public func forward(_ tokens: Tensor<Scalar>) -> Tensor<Scalar> {
         let d = embeddingSize, vocab = vocabularySize
         let ids = tokens.scalars.map { v -> Int in
