@@ -30,7 +30,8 @@ let package = Package(
         // training loop, model files. The SSM layer will add "Spectral" and "StateSpace" here.
         .target(
             name: "SequenceModels",
-            dependencies: ["LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")]),
+            dependencies: ["LinearAlgebra", .product(name: "Numerics", package: "swift-numerics")],
+            exclude: ["README.md"]),
 
         .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "SequenceModels"]),
         .executableTarget(
