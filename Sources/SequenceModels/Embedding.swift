@@ -40,6 +40,8 @@ public final class Embedding<Scalar: NeuralScalar>: Layer {
 
     public func validateInput(_ tokens: Tensor<Scalar>) throws(SequenceModelError) { try validate(tokens) }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ tokens: Tensor<Scalar>) -> Tensor<Scalar> {
         let d = embeddingSize, vocab = vocabularySize
         let ids = tokens.scalars.map { v -> Int in
@@ -59,6 +61,8 @@ public final class Embedding<Scalar: NeuralScalar>: Layer {
         }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let shape = inputShape else { preconditionFailure("Embedding.backward called before forward") } // invariant: forward/backward pairing
         precondition(dy.shape == shape + [embeddingSize], "Embedding.backward: gradient \(dy.shape) for ids \(shape)") // invariant: shapes checked by caller

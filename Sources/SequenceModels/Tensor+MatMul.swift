@@ -47,6 +47,8 @@ extension Tensor {
     /// `c = alpha · op(a) · op(b) + beta · c` into an existing tensor of the product's shape;
     /// `beta = 1` accumulates (weight gradients), `beta = 0` overwrites (no allocation).
     /// - Complexity: O(batch · m · n · k) flops in gemm.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func matmul(_ a: Tensor, _ ta: Transpose, _ b: Tensor, _ tb: Transpose,
                               into c: inout Tensor, alpha: Scalar = 1, beta: Scalar = 0) {
         let outShape = matmulShape(a, ta, b, tb)
