@@ -45,9 +45,8 @@ public final class Embedding<Scalar: NeuralScalar>: Layer {
     public func forward(_ tokens: Tensor<Scalar>) -> Tensor<Scalar> {
         let d = embeddingSize, vocab = vocabularySize
         let ids = tokens.scalars.map { v -> Int in
-            let id = Int(v)
-            precondition(id >= 0 && id < vocab && Scalar(id) == v, "token id \(v) outside 0..<\(vocab); validate data first") // invariant: ids validated by Embedding.validate
-            return id
+            precondition(v >= 0 && v < Scalar(vocab) && v == v.rounded(.towardZero), "token id \(v) outside 0..<\(vocab); validate data first") // invariant: ids validated by Embedding.validate
+            return Int(v)
         }
         self.ids = ids
         inputShape = tokens.shape

@@ -45,6 +45,7 @@ public struct Trainer: Sendable {
         var lastGood = model.parameterValues()
         var sinceBest = 0
         let progress = config.progress == .automatic && isatty(STDERR_FILENO) != 0
+        let parameters = model.parameters   // fixed list: no name building inside the loop
 
         func stop(_ error: TrainingError) -> TrainingError {
             model.setParameterValues(config.restoreBest ? (best ?? lastGood) : lastGood)
@@ -62,7 +63,7 @@ public struct Trainer: Sendable {
                 batchIndex += 1
                 let (x, y, mask) = training.batch(Array(order[lo..<Swift.min(lo + config.batchSize, order.count)]))
                 optimizer.learningRateFactor = config.schedule.factor(atStep: history.steps)
-                model.zeroGradients()
+                for p in parameters { p.zeroGradient() }
                 let result: LossResult<M.Scalar>
                 do throws(SequenceModelError) { result = try loss.evaluate(model.forward(x), y, mask: mask) } catch {
                     throw stop(.invalidData(dataset: "training", error))
@@ -72,7 +73,7 @@ public struct Trainer: Sendable {
                 }
                 _ = model.backward(result.gradient)
                 if let maxNorm = config.gradientClipNorm {
-                    guard clipGradientNorm(model.parameters, maxNorm: maxNorm).isFinite else {
+                    guard clipGradientNorm(parameters, maxNorm: maxNorm).isFinite else {
                         throw stop(.nonFiniteGradient(epoch: epoch, batch: batchIndex, history: history))
                     }
                 }
