@@ -33,6 +33,8 @@ public enum ActivationKind: String, Codable, Sendable, CaseIterable {
 
     /// `y[i] = f(x[i])`; `x` and `y` may be the same buffer.
     /// - Complexity: O(n).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func apply<S: NeuralScalar>(_ x: UnsafeBufferPointer<S>, into y: UnsafeMutableBufferPointer<S>) {
         precondition(x.count == y.count, "activation buffers differ in length") // invariant: caller sizes workspaces
         let n = x.count
@@ -61,6 +63,8 @@ public enum ActivationKind: String, Codable, Sendable, CaseIterable {
     /// `dx[i] = dy[i] · f'(x[i])`, given the forward input `x` and output `y` (whichever the
     /// derivative needs); `dx` may alias `dy`.
     /// - Complexity: O(n).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     public func backward<S: NeuralScalar>(input x: UnsafeBufferPointer<S>, output y: UnsafeBufferPointer<S>,
                                           outputGradient dy: UnsafeBufferPointer<S>,
                                           into dx: UnsafeMutableBufferPointer<S>) {
@@ -109,6 +113,8 @@ public final class Activation<Scalar: NeuralScalar>: Layer {
 
     public func outputShape(for inputShape: [Int]) throws(SequenceModelError) -> [Int] { inputShape }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         let kind = self.kind
         let y = Tensor<Scalar>(shape: x.shape) { out in
@@ -119,6 +125,8 @@ public final class Activation<Scalar: NeuralScalar>: Layer {
         return y
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let x = input, let y = output else { preconditionFailure("Activation.backward called before forward") } // invariant: forward/backward pairing
         precondition(dy.shape == x.shape, "Activation.backward: gradient \(dy.shape) for input \(x.shape)") // invariant: shapes checked by caller

@@ -50,6 +50,8 @@ public final class Adam<Scalar: NeuralScalar>: Optimizer {
         secondMoments = parameters.map { [Scalar](repeating: 0, count: $0.value.count) }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func step() {
         stepCount += 1
         let t = Double(stepCount)

@@ -29,6 +29,8 @@ public final class Dropout<Scalar: NeuralScalar>: Layer {
 
     public func outputShape(for inputShape: [Int]) throws(SequenceModelError) -> [Int] { inputShape }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         inputShape = x.shape
         guard mode == .training && rate > 0 else {
@@ -46,6 +48,8 @@ public final class Dropout<Scalar: NeuralScalar>: Layer {
         return x * mask
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let shape = inputShape else { preconditionFailure("Dropout.backward called before forward") } // invariant: forward/backward pairing
         precondition(dy.shape == shape, "Dropout.backward: gradient \(dy.shape) for input \(shape)") // invariant: shapes checked by caller

@@ -38,12 +38,15 @@ public final class Embedding<Scalar: NeuralScalar>: Layer {
         }
     }
 
+    public func validateInput(_ tokens: Tensor<Scalar>) throws(SequenceModelError) { try validate(tokens) }
+
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ tokens: Tensor<Scalar>) -> Tensor<Scalar> {
         let d = embeddingSize, vocab = vocabularySize
         let ids = tokens.scalars.map { v -> Int in
-            let id = Int(v)
-            precondition(id >= 0 && id < vocab && Scalar(id) == v, "token id \(v) outside 0..<\(vocab); validate data first") // invariant: ids validated by Embedding.validate
-            return id
+            precondition(v >= 0 && v < Scalar(vocab) && v == v.rounded(.towardZero), "token id \(v) outside 0..<\(vocab); validate data first") // invariant: ids validated by Embedding.validate
+            return Int(v)
         }
         self.ids = ids
         inputShape = tokens.shape
@@ -57,6 +60,8 @@ public final class Embedding<Scalar: NeuralScalar>: Layer {
         }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let shape = inputShape else { preconditionFailure("Embedding.backward called before forward") } // invariant: forward/backward pairing
         precondition(dy.shape == shape + [embeddingSize], "Embedding.backward: gradient \(dy.shape) for ids \(shape)") // invariant: shapes checked by caller

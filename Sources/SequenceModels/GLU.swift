@@ -25,6 +25,8 @@ public final class GLU<Scalar: NeuralScalar>: Layer {
         return Array(inputShape.dropLast()) + [last / 2]
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(x.rank >= 1 && x.lastDimension % 2 == 0, "GLU needs an even last dimension, got \(x.shape)") // invariant: shapes checked by caller
         let n = x.lastDimension / 2, rows = n == 0 ? 0 : x.count / (2 * n)
@@ -48,6 +50,8 @@ public final class GLU<Scalar: NeuralScalar>: Layer {
         return y
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let x = input, let sig = gate else { preconditionFailure("GLU.backward called before forward") } // invariant: forward/backward pairing
         precondition(dy.shape == sig.shape, "GLU.backward: gradient \(dy.shape) for output \(sig.shape)") // invariant: shapes checked by caller

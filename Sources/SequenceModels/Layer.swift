@@ -55,6 +55,10 @@ public protocol Layer<Scalar>: AnyObject {
     /// The output shape for an input of `inputShape`, or a thrown error naming the mismatch.
     func outputShape(for inputShape: [Int]) throws(SequenceModelError) -> [Int]
 
+    /// Checks that `forward(input)` would not trap: the shape (via `outputShape(for:)`, the
+    /// default) and, for layers that read values as indices (Embedding), the values.
+    func validateInput(_ input: Tensor<Scalar>) throws(SequenceModelError)
+
     /// Trainable parameters with names relative to this layer, in a fixed order.
     var namedParameters: [NamedParameter<Scalar>] { get }
 
@@ -63,6 +67,10 @@ public protocol Layer<Scalar>: AnyObject {
 }
 
 extension Layer {
+    public func validateInput(_ input: Tensor<Scalar>) throws(SequenceModelError) {
+        _ = try outputShape(for: input.shape)
+    }
+
     /// `forward(x)`.
     public func callAsFunction(_ input: Tensor<Scalar>) -> Tensor<Scalar> { forward(input) }
 

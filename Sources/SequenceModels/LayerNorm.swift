@@ -43,6 +43,8 @@ public final class LayerNorm<Scalar: NeuralScalar>: Layer {
         return inputShape
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(x.rank >= 1 && x.lastDimension == size, "LayerNorm(\(size)) got input \(x.shape)") // invariant: shapes checked by caller
         let n = size, rows = n == 0 ? 0 : x.count / n
@@ -72,6 +74,8 @@ public final class LayerNorm<Scalar: NeuralScalar>: Layer {
         return y
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let xhat = normalized else { preconditionFailure("LayerNorm.backward called before forward") } // invariant: forward/backward pairing
         precondition(dy.shape == xhat.shape, "LayerNorm.backward: gradient \(dy.shape) for input \(xhat.shape)") // invariant: shapes checked by caller

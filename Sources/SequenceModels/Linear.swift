@@ -54,6 +54,8 @@ public final class Linear<Scalar: NeuralScalar>: Layer {
         return inputShape.dropLast() + [outputSize]
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(x.rank >= 1 && x.lastDimension == inputSize, "Linear(\(inputSize)→\(outputSize)) got input \(x.shape)") // invariant: shapes checked by caller
         input = x
@@ -64,6 +66,8 @@ public final class Linear<Scalar: NeuralScalar>: Layer {
         return y
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let x = input else { preconditionFailure("Linear.backward called before forward") } // invariant: forward/backward pairing
         precondition(dy.shape == x.shape.dropLast() + [outputSize], "Linear.backward: gradient \(dy.shape) for input \(x.shape)") // invariant: shapes checked by caller

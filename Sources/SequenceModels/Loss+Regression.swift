@@ -27,6 +27,8 @@ enum Penalty {
 }
 
 /// Shared body of the element-wise regression losses.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 func elementwiseLoss<Scalar: NeuralScalar>(_ penalty: Penalty, _ name: String, _ prediction: Tensor<Scalar>,
                                            _ target: Tensor<Scalar>, _ mask: Tensor<Scalar>?) throws(SequenceModelError) -> LossResult<Scalar> {
     guard prediction.shape == target.shape else {

@@ -45,6 +45,8 @@ extension Optimizer {
 /// Returns `n`, the norm before clipping (non-finite when a gradient is; gradients are then
 /// multiplied by a non-finite factor, so callers should check the result).
 /// - Complexity: two passes over all gradients.
+@_specialize(where Scalar == Float)
+@_specialize(where Scalar == Double)
 @discardableResult
 public func clipGradientNorm<Scalar: NeuralScalar>(_ parameters: [Parameter<Scalar>], maxNorm: Double) -> Double {
     var sumSquares: Scalar = 0

@@ -20,7 +20,7 @@ public protocol RecurrentState<Scalar> {
 }
 
 /// The state of cells that carry only a hidden vector: Elman RNN, GRU. `output == hidden`.
-public struct HiddenState<Scalar: NeuralScalar>: RecurrentState {
+public struct HiddenState<Scalar: NeuralScalar>: RecurrentState, Sendable {
     /// `h[t]`, shape (batch, hiddenSize).
     public var hidden: Tensor<Scalar>
     public init(hidden: Tensor<Scalar>) { self.hidden = hidden }
@@ -28,7 +28,7 @@ public struct HiddenState<Scalar: NeuralScalar>: RecurrentState {
 }
 
 /// The state of an LSTM: hidden and cell vectors. `output == hidden`.
-public struct HiddenCellState<Scalar: NeuralScalar>: RecurrentState {
+public struct HiddenCellState<Scalar: NeuralScalar>: RecurrentState, Sendable {
     /// `h[t]`, shape (batch, hiddenSize).
     public var hidden: Tensor<Scalar>
     /// `c[t]`, shape (batch, hiddenSize).

@@ -38,6 +38,8 @@ public final class SGD<Scalar: NeuralScalar>: Optimizer {
         buffers = parameters.map { _ in [] }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func step() {
         let mu = Scalar(momentum), oneMinusTau = Scalar(1 - dampening), useNesterov = nesterov
         let first = stepCount == 0

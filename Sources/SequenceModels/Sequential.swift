@@ -23,6 +23,11 @@ public final class Sequential<Scalar: NeuralScalar>: Layer {
         return shape
     }
 
+    public func validateInput(_ input: Tensor<Scalar>) throws(SequenceModelError) {
+        try layers.first?.validateInput(input)
+        _ = try outputShape(for: input.shape)
+    }
+
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         var h = x
         for layer in layers { h = layer.forward(h) }

@@ -15,6 +15,8 @@ public struct SoftmaxCrossEntropy: Loss {
 
     public func targetShape(forPrediction predictionShape: [Int]) -> [Int] { Array(predictionShape.dropLast()) }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func evaluate<Scalar: NeuralScalar>(_ logits: Tensor<Scalar>, _ target: Tensor<Scalar>,
                                                mask: Tensor<Scalar>?) throws(SequenceModelError) -> LossResult<Scalar> {
         guard logits.rank >= 1 else { throw .shapeMismatch(operation: "cross-entropy logits", expected: [1], found: logits.shape) }

@@ -31,9 +31,17 @@ extension Tensor {
     /// Element-wise quotient.
     public static func / (a: Tensor, b: Tensor) -> Tensor { var r = a; r /= b; return r }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func += (a: inout Tensor, b: Tensor) { a.combine(b, "+") { $0 + $1 } }
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func -= (a: inout Tensor, b: Tensor) { a.combine(b, "-") { $0 - $1 } }
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func *= (a: inout Tensor, b: Tensor) { a.combine(b, "*") { $0 * $1 } }
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func /= (a: inout Tensor, b: Tensor) { a.combine(b, "/") { $0 / $1 } }
 
     public static prefix func - (a: Tensor) -> Tensor { a * -1 }
@@ -44,12 +52,16 @@ extension Tensor {
     public static func + (a: Tensor, s: Scalar) -> Tensor { var r = a; r += s; return r }
     public static func - (a: Tensor, s: Scalar) -> Tensor { var r = a; r += -s; return r }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func *= (a: inout Tensor, s: Scalar) {
         a.scalars.withUnsafeMutableBufferPointer { p in
             for i in 0..<p.count { p[i] *= s }
         }
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func += (a: inout Tensor, s: Scalar) {
         a.scalars.withUnsafeMutableBufferPointer { p in
             for i in 0..<p.count { p[i] += s }
@@ -58,6 +70,8 @@ extension Tensor {
 
     /// `self += alpha · x` (BLAS axpy), the accumulation step of every backward pass.
     /// - Complexity: O(count).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func add(_ x: Tensor, scaledBy alpha: Scalar = 1) {
         Tensor.requireSameShape(self, x, "add")
         let n = count
@@ -69,6 +83,8 @@ extension Tensor {
     }
 
     /// Sets every element to `value` (in place; reuses the storage).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func fill(_ value: Scalar) {
         scalars.withUnsafeMutableBufferPointer { p in
             for i in 0..<p.count { p[i] = value }
@@ -76,6 +92,8 @@ extension Tensor {
     }
 
     /// Copies `other`'s elements into `self` without reallocating (shapes must agree).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func assign(_ other: Tensor) {
         Tensor.requireSameShape(self, other, "assign")
         other.scalars.withUnsafeBufferPointer { src in
@@ -91,6 +109,8 @@ extension Tensor {
     public func adding(lastAxis v: Tensor) -> Tensor { var r = self; r.add(lastAxis: v); return r }
 
     /// In-place `self[…, j] += v[j]`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public mutating func add(lastAxis v: Tensor) {
         let n = lastDimension
         precondition(v.count == n, "add(lastAxis:) needs \(n) scalars, got shape \(v.shape)") // invariant: shapes checked by caller
@@ -106,6 +126,8 @@ extension Tensor {
     }
 
     /// `self[…, j] · v[j]`: scales every row element-wise by a vector of length `lastDimension`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func multiplying(lastAxis v: Tensor) -> Tensor {
         let n = lastDimension
         precondition(v.count == n, "multiplying(lastAxis:) needs \(n) scalars, got shape \(v.shape)") // invariant: shapes checked by caller

@@ -35,7 +35,11 @@ extension Tensor {
     /// `op(a) · op(b)`, batched over leading dimensions (see the file header for the rules).
     /// - Complexity: O(batch · m · n · k) flops in gemm.
     public static func matmul(_ a: Tensor, _ ta: Transpose, _ b: Tensor, _ tb: Transpose) -> Tensor {
-        var c = Tensor(shape: matmulShape(a, ta, b, tb))
+        let shape = matmulShape(a, ta, b, tb)
+        // gemm with beta = 0 never reads C (BLAS specification), so the storage needs no zero fill;
+        // an empty inner dimension (k = 0) is the one case gemm is skipped, so fill that.
+        let k = opShape(a, ta).cols
+        var c = k == 0 ? Tensor(shape: shape) : Tensor(shape: shape) { _ in }
         matmul(a, ta, b, tb, into: &c, beta: 0)
         return c
     }
@@ -43,6 +47,8 @@ extension Tensor {
     /// `c = alpha · op(a) · op(b) + beta · c` into an existing tensor of the product's shape;
     /// `beta = 1` accumulates (weight gradients), `beta = 0` overwrites (no allocation).
     /// - Complexity: O(batch · m · n · k) flops in gemm.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public static func matmul(_ a: Tensor, _ ta: Transpose, _ b: Tensor, _ tb: Transpose,
                               into c: inout Tensor, alpha: Scalar = 1, beta: Scalar = 0) {
         let outShape = matmulShape(a, ta, b, tb)

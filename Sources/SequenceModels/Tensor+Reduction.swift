@@ -9,6 +9,8 @@ import LinearAlgebra
 extension Tensor {
     /// The sum of all elements.
     /// - Complexity: O(count).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sum() -> Scalar {
         scalars.withUnsafeBufferPointer { p in
             var s: Scalar = 0
@@ -53,6 +55,8 @@ extension Tensor {
     }
 
     /// `out[j] += Σ_rows self[row, j]`: the in-place bias-gradient accumulation.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func accumulateSumOverLeadingAxes(into out: inout Tensor) {
         let n = lastDimension
         precondition(out.count == n, "accumulateSumOverLeadingAxes: output has \(out.count) scalars, need \(n)") // invariant: shapes checked by caller
@@ -69,6 +73,8 @@ extension Tensor {
 
     /// The sum along one axis, which is removed from the shape.
     /// - Complexity: O(count).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func sum(axis: Int) -> Tensor {
         precondition(axis >= 0 && axis < rank, "sum(axis: \(axis)) of shape \(shape)") // invariant: programmer misuse
         let outer = shape[..<axis].reduce(1, *)

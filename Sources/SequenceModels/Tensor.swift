@@ -142,6 +142,8 @@ public struct Tensor<Scalar: BLASScalar>: Equatable, Sendable, CustomStringConve
     /// Swaps the last two dimensions, materialising the result.
     /// Matmul call sites should pass a transposition flag instead (no copy).
     /// - Complexity: O(count).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func transposedLastTwo() -> Tensor {
         precondition(rank >= 2, "transposedLastTwo needs rank ≥ 2, got shape \(shape)") // invariant: programmer misuse
         let m = shape[rank - 2], n = shape[rank - 1]
@@ -195,6 +197,8 @@ public struct Tensor<Scalar: BLASScalar>: Equatable, Sendable, CustomStringConve
     }
 
     /// The entries `indices` of the first dimension, gathered in that order (shuffled batches).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func gather(first indices: [Int]) -> Tensor {
         precondition(rank >= 1, "gather needs rank ≥ 1") // invariant: programmer misuse
         let inner = shape.dropFirst().reduce(1, *)

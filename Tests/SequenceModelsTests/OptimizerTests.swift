@@ -108,6 +108,23 @@ private func setGradients(_ params: [Parameter<Double>], step: Int) {
         expectClose(q.value.scalars[0], 1.9, rtol: 1e-14)
     }
 
+    /// The Float implementation follows the Double one to Float precision over several steps.
+    @Test func adamInFloatTracksDouble() {
+        var rng = SplitMix64(seed: 61)
+        let start = Tensor<Double>.uniform([50], using: &rng)
+        let pd = Parameter(start), pf = Parameter(Tensor<Float>(converting: start))
+        let od = AdamW(parameters: [pd], learningRate: 0.01), of = AdamW(parameters: [pf], learningRate: 0.01)
+        for _ in 0..<10 {
+            let g = Tensor<Double>.uniform([50], using: &rng)
+            pd.gradient = g
+            pf.gradient = Tensor(converting: g)
+            od.step()
+            of.step()
+        }
+        // Each step moves θ by ≤ lr; Float rounding of θ ≈ 1 is 6e-8 per step.
+        expectClose(Tensor<Double>(converting: pf.value).scalars, pd.value.scalars, rtol: 0, atol: 2e-6)
+    }
+
     @Test func clipGradientNormRescalesGlobally() {
         let a = Parameter(Tensor<Double>(shape: [2])), b = Parameter(Tensor<Double>(shape: [1]))
         a.gradient = Tensor(shape: [2], scalars: [3, 0])
