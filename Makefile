@@ -1,18 +1,20 @@
 # StateSpaceLab — build, test, demo and benchmark entry points.
 #
-#   make demo    the lab's main job: mode comparison and example experiments into results/
+#   make demo    the lab's main job: discretisation, RNN = CNN mode comparison, figures → results/
 #   make test    the whole test suite (release build, one BLAS thread per process)
-#   make bench   benchmarks on the peers' workloads (JSON lines into results/bench.jsonl)
+#   make bench   benchmarks on the peers' workloads (JSON lines → results/bench.jsonl)
 #
 # Each target first installs the system libraries when they are missing (Debian/Ubuntu).
 
 SWIFT        ?= swift
-CONFIG       ?= release
 APT_PACKAGES := pkgconf libopenblas-dev liblapacke-dev libfftw3-dev
-SSLAB        := .build/$(CONFIG)/sslab
+SSLAB        := .build/release/sslab
 RESULTS      ?= results
+# `swift test --disable-testable-imports` builds with the same flags as `swift build`, so the
+# release build is shared instead of compiled twice (the tests use public API only).
+TEST_FLAGS   := -c release --disable-testable-imports
 
-.PHONY: all deps build test demo bench notebooks clean
+.PHONY: all deps build test demo bench clean
 
 all: build
 
@@ -26,18 +28,19 @@ deps:
 	fi
 
 build: deps
-	$(SWIFT) build -c $(CONFIG)
+	$(SWIFT) build -c release
 
+# The CLI golden tests run the built executable, so build it before testing.
 # Tests run in parallel; one OpenBLAS thread per call avoids oversubscribing the 2 cores.
-test: deps
-	OPENBLAS_NUM_THREADS=1 $(SWIFT) test -c $(CONFIG)
+test: build
+	OPENBLAS_NUM_THREADS=1 $(SWIFT) test $(TEST_FLAGS)
 
 demo: build
 	$(SSLAB) demo --out $(RESULTS)
 
 bench: build
 	@mkdir -p $(RESULTS)
-	$(SSLAB) bench --all --output $(RESULTS)/bench.jsonl
+	$(SSLAB) bench --output $(RESULTS)/bench.jsonl
 
 clean:
 	rm -rf .build $(RESULTS)

@@ -47,5 +47,7 @@ let package = Package(
         .testTarget(name: "SequenceModelsTests", dependencies: ["SequenceModels", "LinearAlgebra", "TestSupport", numerics]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
+        // Golden tests of the `sslab` executable (built by `swift build` before `swift test`).
+        .testTarget(name: "CLITests", dependencies: ["StateSpace", "LinearAlgebra", "TestSupport"]),
     ]
 )
