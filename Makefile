@@ -13,6 +13,10 @@ RESULTS      ?= results
 # `swift test --disable-testable-imports` builds with the same flags as `swift build`, so the
 # release build is shared instead of compiled twice (the tests use public API only).
 TEST_FLAGS   := -c release --disable-testable-imports
+# Let the Swift SIMD kernels use AVX2 when this CPU has it (see Package.swift); override with
+# `make SSLAB_TARGET_CPU= …` for a portable build.
+SSLAB_TARGET_CPU ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo haswell)
+export SSLAB_TARGET_CPU
 
 .PHONY: all deps build test demo bench clean
 

@@ -111,15 +111,24 @@ struct DenseRecurrence {
                                 (ps.baseAddress! + t * n).update(from: cur, count: n)
                                 let buRow = UnsafeRawPointer(pbu.baseAddress! + t * np)
                                 for beta in 0..<blocks {
-                                    var acc = buRow.loadUnaligned(fromByteOffset: beta * 64, as: SIMD8<Double>.self)
+                                    // Two accumulators (even and odd columns) give 8 independent
+                                    // add chains, hiding the add latency behind the throughput.
+                                    var acc0 = buRow.loadUnaligned(fromByteOffset: beta * 64, as: SIMD8<Double>.self)
+                                    var acc1 = SIMD8<Double>()
                                     var off = beta * n * 64
-                                    for j in 0..<n {
-                                        // Separate multiply and add: without FMA hardware in the
-                                        // baseline target, a fused addProduct is a library call.
-                                        acc += a.loadUnaligned(fromByteOffset: off, as: SIMD8<Double>.self) * SIMD8(repeating: cur[j])
-                                        off += 64
+                                    var j = 0
+                                    // Separate multiply and add: without FMA hardware in the
+                                    // baseline target, a fused addProduct is a library call.
+                                    while j + 1 < n {
+                                        acc0 += a.loadUnaligned(fromByteOffset: off, as: SIMD8<Double>.self) * SIMD8(repeating: cur[j])
+                                        acc1 += a.loadUnaligned(fromByteOffset: off + 64, as: SIMD8<Double>.self) * SIMD8(repeating: cur[j + 1])
+                                        off += 128
+                                        j += 2
                                     }
-                                    UnsafeMutableRawPointer(nxt).storeBytes(of: acc, toByteOffset: beta * 64, as: SIMD8<Double>.self)
+                                    if j < n {
+                                        acc0 += a.loadUnaligned(fromByteOffset: off, as: SIMD8<Double>.self) * SIMD8(repeating: cur[j])
+                                    }
+                                    UnsafeMutableRawPointer(nxt).storeBytes(of: acc0 + acc1, toByteOffset: beta * 64, as: SIMD8<Double>.self)
                                 }
                                 swap(&cur, &nxt)
                             }

@@ -80,59 +80,71 @@ struct ModalRecurrence {
     let system: DiscreteLTI
     init(_ sys: DiscreteLTI) { system = sys }
 
-    /// Runs z[k+1] = λ z[k] + b̃ u[k] per mode on split real/imaginary arrays.
+    /// Runs z[k+1] = λ z[k] + b̃ u[k] per mode, four modes per SIMD vector (split real and
+    /// imaginary parts), with the outputs y[k] = Σ_q Re(c̃_q z_q[k]) + D u[k] fused in the same pass.
     /// - Complexity: O(L Q (m + p)) with Q ≈ n/2 modes, plus the O(n³) diagonalisation.
     func run(_ u: Matrix, x0: [Double]) throws(StateSpaceError) -> SimulationResult {
         let f = try system.modalForm()
         let q = f.modeCount, m = f.inputCount, p = f.outputCount, steps = u.rows
+        let blocks = (q + 3) / 4
         // z0 = V⁻¹ x0 for the retained modes: solve with the full eigenvector matrix.
         let e = try la { try system.a.eigen() }
         let z0all = try la { try e.vectors.solve(ComplexMatrix(Matrix.column(x0))) }
-        var zr = [Double](repeating: 0, count: q), zi = [Double](repeating: 0, count: q)
-        var k = 0
-        for (idx, lam) in e.values.enumerated() where lam.imaginary >= 0 {
-            zr[k] = z0all[idx, 0].real; zi[k] = z0all[idx, 0].imaginary; k += 1
+        let kept = e.values.indices.filter { e.values[$0].imaginary >= 0 }
+        // Mode-major SIMD4 tables, padded with zero modes.
+        func pack(_ value: (Int) -> Double) -> [SIMD4<Double>] {
+            (0..<blocks).map { b in SIMD4((0..<4).map { r in 4 * b + r < q ? value(4 * b + r) : 0 }) }
         }
-        let lr = f.eigenvalues.map(\.real), li = f.eigenvalues.map(\.imaginary)
-        // Input drive per mode: (br, bi)[q][i]; output weights (cr, ci)[o][q].
-        let br = f.bTilde.map(\.real), bi = f.bTilde.map(\.imaginary)
-        let cr = f.cTilde.map(\.real), ci = f.cTilde.map(\.imaginary)
+        // Raw buffers: the scan touches only these (no array bounds checks or CoW in the loop).
+        func buffer(_ v: [SIMD4<Double>]) -> UnsafeMutableBufferPointer<SIMD4<Double>> {
+            let buf = UnsafeMutableBufferPointer<SIMD4<Double>>.allocate(capacity: Swift.max(v.count, 1))
+            _ = buf.initialize(from: v)
+            return buf
+        }
+        let zr = buffer(pack { z0all[kept[$0], 0].real }), zi = buffer(pack { z0all[kept[$0], 0].imaginary })
+        let lr = buffer(pack { f.eigenvalues[$0].real }), li = buffer(pack { f.eigenvalues[$0].imaginary })
+        let br = buffer((0..<m).flatMap { i in pack { f.bTilde[$0 * m + i].real } })        // (m, blocks)
+        let bi = buffer((0..<m).flatMap { i in pack { f.bTilde[$0 * m + i].imaginary } })
+        let cr = buffer((0..<p).flatMap { o in pack { f.cTilde[o * q + $0].real } })        // (p, blocks)
+        let ci = buffer((0..<p).flatMap { o in pack { f.cTilde[o * q + $0].imaginary } })
+        let acc = buffer([SIMD4<Double>](repeating: .zero, count: Swift.max(p, 1)))
+        defer { for b in [zr, zi, lr, li, br, bi, cr, ci, acc] { b.deallocate() } }
+        let d = system.d.elements
         var y = Matrix(rows: steps, cols: p)
-        var drive = [Double](repeating: 0, count: 2 * q)
         u.elements.withUnsafeBufferPointer { pu in
             y.elements.withUnsafeMutableBufferPointer { py in
                 for t in 0..<steps {
-                    // y[t] = Re(C̃ z) + D u[t]
+                    let ut = pu.baseAddress! + t * m
+                    for o in 0..<p { acc[o] = .zero }
+                    for b in 0..<blocks {
+                        let a = zr[b], c = zi[b]
+                        for o in 0..<p { acc[o] += cr[o * blocks + b] * a - ci[o * blocks + b] * c }
+                        var dr = lr[b] * a - li[b] * c, di = lr[b] * c + li[b] * a
+                        for i in 0..<m {
+                            let ui = SIMD4(repeating: ut[i])
+                            dr += br[i * blocks + b] * ui
+                            di += bi[i * blocks + b] * ui
+                        }
+                        zr[b] = dr
+                        zi[b] = di
+                    }
                     for o in 0..<p {
-                        var s = 0.0
-                        for j in 0..<q { s += cr[o * q + j] * zr[j] - ci[o * q + j] * zi[j] }
-                        for i in 0..<m { s += system.d[o, i] * pu[t * m + i] }
+                        var s = acc[o].sum()
+                        for i in 0..<m { s += d[o * m + i] * ut[i] }
                         py[t * p + o] = s
-                    }
-                    // drive = B̃ u[t]
-                    for j in 0..<q {
-                        var sr = 0.0, si = 0.0
-                        for i in 0..<m { let ui = pu[t * m + i]; sr += br[j * m + i] * ui; si += bi[j * m + i] * ui }
-                        drive[j] = sr; drive[q + j] = si
-                    }
-                    for j in 0..<q {
-                        let a = zr[j], b = zi[j]
-                        zr[j] = lr[j] * a - li[j] * b + drive[j]
-                        zi[j] = lr[j] * b + li[j] * a + drive[q + j]
                     }
                 }
             }
         }
         // x[L] = V z (conjugate modes implied): x = Σ_q weight_q Re(v_q z_q).
         var xf = [Double](repeating: 0, count: system.stateCount)
-        k = 0
-        for (idx, lam) in e.values.enumerated() where lam.imaginary >= 0 {
-            let w = lam.imaginary > 0 ? 2.0 : 1.0
+        for (k, idx) in kept.enumerated() {
+            let w = e.values[idx].imaginary > 0 ? 2.0 : 1.0
+            let zk = Complex(zr[k / 4][k % 4], zi[k / 4][k % 4])
             for r in 0..<system.stateCount {
                 let vq = e.vectors[r, idx]
-                xf[r] += w * (vq.real * zr[k] - vq.imaginary * zi[k])
+                xf[r] += w * (vq.real * zk.real - vq.imaginary * zk.imaginary)
             }
-            k += 1
         }
         return SimulationResult(outputs: y, finalState: xf)
     }
