@@ -169,23 +169,29 @@ extension DiscreteLTI {
                 if zc.length < tiny { zc = .zero }
             }
         }
-        var prod = [Double](repeating: 0, count: coarse * pm * cw)   // (J·pm × c)
-        left.withUnsafeBufferPointer { pl in
-            right.withUnsafeBufferPointer { pr in
-                prod.withUnsafeMutableBufferPointer { pp in
-                    Double.gemm(.none, .none, m: coarse * pm, n: cw, k: 2 * q, alpha: 1, a: pl.baseAddress!, lda: 2 * q,
-                                b: pr.baseAddress!, ldb: cw, beta: 0, c: pp.baseAddress!, ldc: cw)
-                }
-            }
-        }
         var out = [Double](repeating: 0, count: count * pm)
-        for jj in 0..<coarse {
-            for r in 0..<cw {
-                let k = jj * cw + r
-                if k >= count { break }
-                for e in 0..<pm { out[k * pm + e] = prod[(jj * pm + e) * cw + r] }
-            }
+        if pm == 1 {
+            // (J × c) row-major is already the tap order k = j·c + r: one GEMM into a padded buffer.
+            var prod = [Double](repeating: 0, count: coarse * cw)
+            left.withUnsafeBufferPointer { pl in right.withUnsafeBufferPointer { pr in prod.withUnsafeMutableBufferPointer { pp in
+                Double.gemm(.none, .none, m: coarse, n: cw, k: 2 * q, alpha: 1, a: pl.baseAddress!, lda: 2 * q,
+                            b: pr.baseAddress!, ldb: cw, beta: 0, c: pp.baseAddress!, ldc: cw)
+            } } }
+            out.withUnsafeMutableBufferPointer { po in prod.withUnsafeBufferPointer { pp in
+                po.baseAddress!.update(from: pp.baseAddress!, count: count)
+            } }
+            return out
         }
+        // MIMO: one GEMM per coarse step writes its (c × pm) tap block straight into the
+        // (length, p, m) layout: block_j = Rᵀ (c × 2q) · P_jᵀ (2q × pm).
+        left.withUnsafeBufferPointer { pl in right.withUnsafeBufferPointer { pr in out.withUnsafeMutableBufferPointer { po in
+            for jj in 0..<coarse {
+                let rows = Swift.min(cw, count - jj * cw)
+                Double.gemm(.transpose, .transpose, m: rows, n: pm, k: 2 * q, alpha: 1, a: pr.baseAddress!, lda: cw,
+                            b: pl.baseAddress! + jj * pm * 2 * q, ldb: 2 * q, beta: 0,
+                            c: po.baseAddress! + jj * cw * pm, ldc: pm)
+            }
+        } } }
         return out
     }
 }

@@ -6,7 +6,7 @@
 // (Re(c z) + Re(c̄ z̄) = 2 Re(c z)). Per step: one complex multiply-add per mode, O(n (m + p)).
 //
 // Needs a diagonalisable A with a well-conditioned V: the rounding error grows like cond(V)·ε.
-// `modalForm` throws `.unsupported` when cond₂(V) exceeds `maxCondition`.
+// `modalForm` throws `.unsupported` when cond₁(V) exceeds `maxCondition`.
 
 import LinearAlgebra
 import Numerics
@@ -19,10 +19,35 @@ public struct ModalForm: Sendable {
     public let bTilde: [Complex<Double>]
     /// C̃ columns per mode, already doubled for complex pairs: `cTilde[o * Q + q]`.
     public let cTilde: [Complex<Double>]
-    /// 2-norm condition number of the eigenvector matrix V.
+    /// 1-norm condition number estimate of the eigenvector matrix V (LAPACK zgecon).
     public let condition: Double
     public let inputCount: Int, outputCount: Int
     public var modeCount: Int { eigenvalues.count }
+    /// Eigenvectors of the retained modes (n × Q) and the LU of the full V, for state transforms.
+    let keptVectors: ComplexMatrix
+    let factor: ComplexLUFactorization
+    /// Positions of the retained modes among all n eigenvalues.
+    let kept: [Int]
+
+    /// Modal coordinates z = V⁻¹ x of the retained modes.
+    public func coordinates(of x: [Double]) throws(StateSpaceError) -> [Complex<Double>] {
+        let z = try la { try factor.solve(ComplexMatrix(Matrix.column(x))) }
+        return kept.map { z[$0, 0] }
+    }
+
+    /// The real state x = V z with the conjugate modes implied: x = Σ_q w_q Re(v_q z_q).
+    public func state(from z: [Complex<Double>]) -> [Double] {
+        let n = keptVectors.rows
+        var x = [Double](repeating: 0, count: n)
+        for (k, zk) in z.enumerated() {
+            let w = eigenvalues[k].imaginary > 0 ? 2.0 : 1.0
+            for r in 0..<n {
+                let v = keptVectors[r, k]
+                x[r] += w * (v.real * zk.real - v.imaginary * zk.imaginary)
+            }
+        }
+        return x
+    }
 }
 
 extension DiscreteLTI {
@@ -30,7 +55,7 @@ extension DiscreteLTI {
     public static let maxModalCondition = 1e8
 
     /// Diagonalises A (eigen-decomposition), folds conjugate pairs, and checks conditioning.
-    /// - Throws: `.unsupported` when cond₂(V) > `maxCondition` (defective or nearly defective A).
+    /// - Throws: `.unsupported` when cond₁(V) > `maxCondition` (defective or nearly defective A).
     public func modalForm(maxCondition: Double = DiscreteLTI.maxModalCondition) throws(StateSpaceError) -> ModalForm {
         try ModalForm(a: a, b: b, c: c, maxCondition: maxCondition)
     }
@@ -41,19 +66,18 @@ extension ModalForm {
         let n = a.rows, m = b.cols, p = c.rows
         let e = try la { try a.eigen() }
         let v = e.vectors
-        // cond₂(V) from the real embedding [[Re, −Im], [Im, Re]] (same singular values, doubled).
-        var emb = Matrix(rows: 2 * n, cols: 2 * n)
-        for i in 0..<n { for j in 0..<n {
-            let z = v[i, j]
-            emb[i, j] = z.real; emb[i, j + n] = -z.imaginary
-            emb[i + n, j] = z.imaginary; emb[i + n, j + n] = z.real
-        } }
-        let s = try la { try emb.singularValues() }
-        let cond = (s.last ?? 0) > 0 ? s[0] / s.last! : .infinity
-        guard cond <= maxCondition else {
-            throw .unsupported("A is defective or nearly so (eigenvector condition number \(cond) > \(maxCondition)); use the recurrent mode")
+        // cond₁(V) estimated from its LU factors (zgecon, O(n²) after the factorisation that
+        // V⁻¹B needs anyway); a singular V (defective A) has no modal form at all.
+        let lu: ComplexLUFactorization
+        do throws(LinearAlgebraError) { lu = try v.lu() } catch {
+            throw .unsupported("A is defective (its eigenvector matrix is singular); use the recurrent mode")
         }
-        let bt = try la { try v.solve(ComplexMatrix(b)) }       // V⁻¹ B  (n × m)
+        let rcond = try la { try lu.reciprocalCondition() }
+        let cond = rcond > 0 ? 1 / rcond : .infinity
+        guard cond <= maxCondition else {
+            throw .unsupported("A is defective or nearly so (eigenvector condition number ≈ \(cond) > \(maxCondition)); use the recurrent mode")
+        }
+        let bt = try la { try lu.solve(ComplexMatrix(b)) }       // V⁻¹ B  (n × m)
         let ct = ComplexMatrix(c) * v                            // C V    (p × n)
         var keep: [Int] = [], weight: [Double] = []
         for (q, lam) in e.values.enumerated() where lam.imaginary >= 0 {
@@ -70,6 +94,11 @@ extension ModalForm {
         }
         self.bTilde = bTilde
         self.cTilde = cTilde
+        var kv = ComplexMatrix(rows: n, cols: qn)
+        for (k, q) in keep.enumerated() { for r in 0..<n { kv[r, k] = v[r, q] } }
+        keptVectors = kv
+        factor = lu
+        kept = keep
         condition = cond
         inputCount = m
         outputCount = p
@@ -87,10 +116,7 @@ struct ModalRecurrence {
         let f = try system.modalForm()
         let q = f.modeCount, m = f.inputCount, p = f.outputCount, steps = u.rows
         let blocks = (q + 3) / 4
-        // z0 = V⁻¹ x0 for the retained modes: solve with the full eigenvector matrix.
-        let e = try la { try system.a.eigen() }
-        let z0all = try la { try e.vectors.solve(ComplexMatrix(Matrix.column(x0))) }
-        let kept = e.values.indices.filter { e.values[$0].imaginary >= 0 }
+        let z0 = try f.coordinates(of: x0)
         // Mode-major SIMD4 tables, padded with zero modes.
         func pack(_ value: (Int) -> Double) -> [SIMD4<Double>] {
             (0..<blocks).map { b in SIMD4((0..<4).map { r in 4 * b + r < q ? value(4 * b + r) : 0 }) }
@@ -101,7 +127,7 @@ struct ModalRecurrence {
             _ = buf.initialize(from: v)
             return buf
         }
-        let zr = buffer(pack { z0all[kept[$0], 0].real }), zi = buffer(pack { z0all[kept[$0], 0].imaginary })
+        let zr = buffer(pack { z0[$0].real }), zi = buffer(pack { z0[$0].imaginary })
         let lr = buffer(pack { f.eigenvalues[$0].real }), li = buffer(pack { f.eigenvalues[$0].imaginary })
         let br = buffer((0..<m).flatMap { i in pack { f.bTilde[$0 * m + i].real } })        // (m, blocks)
         let bi = buffer((0..<m).flatMap { i in pack { f.bTilde[$0 * m + i].imaginary } })
@@ -136,16 +162,7 @@ struct ModalRecurrence {
                 }
             }
         }
-        // x[L] = V z (conjugate modes implied): x = Σ_q weight_q Re(v_q z_q).
-        var xf = [Double](repeating: 0, count: system.stateCount)
-        for (k, idx) in kept.enumerated() {
-            let w = e.values[idx].imaginary > 0 ? 2.0 : 1.0
-            let zk = Complex(zr[k / 4][k % 4], zi[k / 4][k % 4])
-            for r in 0..<system.stateCount {
-                let vq = e.vectors[r, idx]
-                xf[r] += w * (vq.real * zk.real - vq.imaginary * zk.imaginary)
-            }
-        }
+        let xf = f.state(from: (0..<q).map { Complex(zr[$0 / 4][$0 % 4], zi[$0 / 4][$0 % 4]) })
         return SimulationResult(outputs: y, finalState: xf)
     }
 }
