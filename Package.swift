@@ -44,7 +44,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport", numerics]),
         .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport", numerics]),
         .testTarget(name: "StateSpaceTests", dependencies: ["StateSpace", "LinearAlgebra", "TestSupport", numerics]),
-        .testTarget(name: "SequenceModelsTests", dependencies: ["SequenceModels", "LinearAlgebra", "TestSupport", numerics]),
+        .testTarget(name: "SequenceModelsTests", dependencies: ["SequenceModels", "LinearAlgebra", "Spectral", "StateSpace", "TestSupport", numerics]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
     ]
