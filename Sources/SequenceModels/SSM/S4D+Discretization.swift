@@ -48,6 +48,8 @@ public struct S4DDiscreteSystem: Sendable {
 extension S4D {
     /// The current parameters discretised (Double), per the rule in the configuration.
     /// - Complexity: O(H·P) complex exponentials or divisions.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func discreteSystem() -> S4DDiscreteSystem {
         let H = configuration.channels, P = configuration.modes
         let logDt = logStep.value, logRe = logAReal.value, im = aImag.value
@@ -140,6 +142,8 @@ extension S4D {
     }
 
     /// `p.gradient[i] += Scalar(g[i])`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     static func accumulate(_ g: [Double], into p: Parameter<Scalar>) {
         p.gradient.withUnsafeMutableBufferPointer { dst in
             for i in 0..<g.count { dst[i] += Scalar(g[i]) }

@@ -61,6 +61,8 @@ public final class S4DCell<Scalar: NeuralScalar & FFTScalar>: RecurrentCell {
     /// One step of the diagonal recursion for input `x` of shape (batch, H).
     /// - Complexity: O(batch · H · P): one complex multiply-add per mode for the state, one for
     ///   the output.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func step(_ x: Tensor<Scalar>, state: inout S4DState<Scalar>) {
         let H = inputSize, P = modes
         precondition(x.rank == 2 && x.shape[1] == H && state.modes.shape == [x.shape[0], H, P, 2],

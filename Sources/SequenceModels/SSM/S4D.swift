@@ -112,6 +112,8 @@ public final class S4D<Scalar: NeuralScalar & FFTScalar>: Layer {
         discreteSystem().vandermonde.kernel(length: length, method: method)
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(x.rank == 3 && x.shape[2] == channels, "S4D(H: \(channels)) needs (batch, time, \(channels)), got \(x.shape)") // invariant: shapes checked by caller
         let B = x.shape[0], L = x.shape[1], H = channels
@@ -149,6 +151,8 @@ public final class S4D<Scalar: NeuralScalar & FFTScalar>: Layer {
         return y
     }
 
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let shape = inputShape, let sys = system, let conv = convolver else { preconditionFailure("S4D.backward called before forward") } // invariant: forward/backward pairing
         precondition(dy.shape == shape, "S4D.backward: gradient \(dy.shape) for input \(shape)") // invariant: shapes checked by caller
@@ -208,6 +212,8 @@ enum SSMLayout {
     /// `dst[r][j][i] = src[r][i][j]` for `rows` row-major a × b matrices (into b × a): the
     /// (batch, time, channels) ↔ (batch, channels, time) switch around the convolvers.
     /// - Complexity: O(rows · a · b).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
     static func transpose<S>(_ src: UnsafeBufferPointer<S>, rows: Int, a: Int, b: Int, into dst: inout [S]) {
         precondition(src.count == rows * a * b && dst.count == rows * a * b, "SSMLayout.transpose: sizes") // invariant: caller sizes workspaces
         dst.withUnsafeMutableBufferPointer { out in
