@@ -77,4 +77,27 @@ import Testing
             _ = try S4D<Float>(configuration: S4DConfiguration(channels: 3, stateSize: 5), using: &rng)
         }
     }
+
+    @Test(arguments: [(1, 1, 1), (2, 33, 5), (3, 70, 65), (2, 32, 64)])
+    func tiledTransposeMatchesPlainLoop(rows: Int, a: Int, b: Int) {
+        var rng = SplitMix64(seed: 52)
+        let src = rng.uniforms(rows * a * b), extra = rng.uniforms(rows * a * b), scale = rng.uniforms(a)
+        let reference = SSMLayout.transposeReference(src, rows: rows, a: a, b: b)
+        var out = [Double](repeating: 0, count: src.count), fused = out
+        src.withUnsafeBufferPointer { s in out.withUnsafeMutableBufferPointer { SSMLayout.transpose(s, rows: rows, a: a, b: b, into: $0) } }
+        #expect(out == reference)
+        src.withUnsafeBufferPointer { s in
+            extra.withUnsafeBufferPointer { e in
+                scale.withUnsafeBufferPointer { c in
+                    fused.withUnsafeMutableBufferPointer { SSMLayout.transpose(s, rows: rows, a: a, b: b, adding: e, scaledBy: c, into: $0) }
+                }
+            }
+        }
+        // dst[r][j][i] = src[r][i][j] + scale[i] · extra[r][j][i], one rounding per element.
+        let expected = (0..<src.count).map { k -> Double in
+            let i = k % a
+            return reference[k] + scale[i] * extra[k]
+        }
+        expectClose(fused, expected, rtol: 1e-15, atol: 0)
+    }
 }

@@ -115,7 +115,7 @@ public final class DenseLTILayer<Scalar: NeuralScalar & FFTScalar>: Layer {
         kernelScalars.withUnsafeMutableBufferPointer { ks in        // (L, p, m) → (p, m, L)
             for k in 0..<L { for e in 0..<(p * m) { ks[e * L + k] = Scalar(h[k * p * m + e]) } }
         }
-        x.withUnsafeBufferPointer { SSMLayout.transpose($0, rows: B, a: L, b: m, into: &transposedInput) }
+        x.withUnsafeBufferPointer { px in transposedInput.withUnsafeMutableBufferPointer { SSMLayout.transpose(px, rows: B, a: L, b: m, into: $0) } }
         let conv = convolver!
         transposedInput.withUnsafeBufferPointer { u in
             kernelScalars.withUnsafeBufferPointer { k in

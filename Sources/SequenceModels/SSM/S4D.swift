@@ -63,6 +63,7 @@ public final class S4D<Scalar: NeuralScalar & FFTScalar>: Layer {
     private var transposedInput: [Scalar] = []      // (B, H, L)
     private var transposedOutput: [Scalar] = []     // (B, H, L)
     private var kernelScalars: [Scalar] = []        // (H, L)
+    private var kernelGradient: [Scalar] = []       // (H, L)
 
     /// A layer with the S4D initialisation: log Δ ~ U(log dtMin, log dtMax) per channel (drawn
     /// first), then C (re, im interleaved, each N(0, ½)), then D ~ N(0, 1); A and B from
@@ -118,29 +119,25 @@ public final class S4D<Scalar: NeuralScalar & FFTScalar>: Layer {
         precondition(x.rank == 3 && x.shape[2] == channels, "S4D(H: \(channels)) needs (batch, time, \(channels)), got \(x.shape)") // invariant: shapes checked by caller
         let B = x.shape[0], L = x.shape[1], H = channels
         let sys = discreteSystem()
-        let k = sys.vandermonde.kernel(length: L)
+        let k = sys.vandermonde.kernel(length: L)                               // (H, L) Double
         prepareWorkspaces(batch: B, length: L)
         let tiny = Double(Scalar.leastNormalMagnitude)
         for i in 0..<(H * L) { kernelScalars[i] = Swift.abs(k[i]) < tiny ? 0 : Scalar(k[i]) }   // no subnormal taps
-        x.withUnsafeBufferPointer { px in SSMLayout.transpose(px, rows: B, a: L, b: H, into: &transposedInput) }
+        x.withUnsafeBufferPointer { px in
+            transposedInput.withUnsafeMutableBufferPointer { SSMLayout.transpose(px, rows: B, a: L, b: H, into: $0) }   // (B, H, L)
+        }
         let conv = convolver!
         transposedInput.withUnsafeBufferPointer { u in
             kernelScalars.withUnsafeBufferPointer { kk in
-                transposedOutput.withUnsafeMutableBufferPointer { y in conv.forward(u, kernels: kk, into: y) }
+                transposedOutput.withUnsafeMutableBufferPointer { y in conv.forward(u, kernels: kk, into: y) }     // (B, H, L)
             }
         }
-        var y = Tensor<Scalar>(shape: x.shape)
         let d = skip.value
-        transposedOutput.withUnsafeBufferPointer { yt in
-            x.withUnsafeBufferPointer { px in
-                d.withUnsafeBufferPointer { pd in
-                    y.withUnsafeMutableBufferPointer { out in
-                        for b in 0..<B {
-                            for t in 0..<L {
-                                let row = (b * L + t) * H
-                                for h in 0..<H { out[row + h] = yt[(b * H + h) * L + t] + pd[h] * px[row + h] }
-                            }
-                        }
+        let y = Tensor<Scalar>(shape: x.shape) { out in                        // (B, L, H) = K * u + D u
+            transposedOutput.withUnsafeBufferPointer { yt in
+                x.withUnsafeBufferPointer { px in
+                    d.withUnsafeBufferPointer { pd in
+                        SSMLayout.transpose(yt, rows: B, a: H, b: L, adding: px, scaledBy: pd, into: out)
                     }
                 }
             }
@@ -157,42 +154,37 @@ public final class S4D<Scalar: NeuralScalar & FFTScalar>: Layer {
         guard let shape = inputShape, let sys = system, let conv = convolver else { preconditionFailure("S4D.backward called before forward") } // invariant: forward/backward pairing
         precondition(dy.shape == shape, "S4D.backward: gradient \(dy.shape) for input \(shape)") // invariant: shapes checked by caller
         let B = shape[0], L = shape[1], H = channels
-        // ∂ℓ/∂y in (B, H, L), then the convolution adjoints: ∂ℓ/∂u (into transposedOutput) and ∂ℓ/∂K.
-        var gyT = [Scalar](repeating: 0, count: B * H * L)
-        dy.withUnsafeBufferPointer { g in SSMLayout.transpose(g, rows: B, a: L, b: H, into: &gyT) }
-        var gk = [Scalar](repeating: 0, count: H * L)
-        gyT.withUnsafeBufferPointer { g in
+        // ∂ℓ/∂y in (B, H, L) (into transposedInput, whose forward contents the convolver no longer
+        // needs: it keeps the spectra), then the convolution adjoints: ∂ℓ/∂u (into
+        // transposedOutput) and ∂ℓ/∂K (into kernelGradient).
+        dy.withUnsafeBufferPointer { g in
+            transposedInput.withUnsafeMutableBufferPointer { SSMLayout.transpose(g, rows: B, a: L, b: H, into: $0) }
+        }
+        transposedInput.withUnsafeBufferPointer { g in
             transposedOutput.withUnsafeMutableBufferPointer { gu in
-                gk.withUnsafeMutableBufferPointer { conv.backward(outputGradient: g, inputGradient: gu, kernelGradient: $0) }
+                kernelGradient.withUnsafeMutableBufferPointer { conv.backward(outputGradient: g, inputGradient: gu, kernelGradient: $0) }
             }
         }
-        // D: ∂ℓ/∂D[h] = Σ_{b,t} dy u;  ∂ℓ/∂u += D dy.
-        var dx = Tensor<Scalar>(shape: shape)
-        let d = skip.value
-        var gD = [Double](repeating: 0, count: H)
-        let guT = transposedOutput
+        // D: ∂ℓ/∂D[h] = Σ_{b,t} dy u (contiguous rows of H);  ∂ℓ/∂u = convolution adjoint + D dy.
+        var gD = [Scalar](repeating: 0, count: H)
         input.withUnsafeBufferPointer { px in
             dy.withUnsafeBufferPointer { g in
-                d.withUnsafeBufferPointer { pd in
-                    guT.withUnsafeBufferPointer { gu in
-                        dx.withUnsafeMutableBufferPointer { out in
-                            for b in 0..<B {
-                                for t in 0..<L {
-                                    let row = (b * L + t) * H
-                                    for h in 0..<H {
-                                        out[row + h] = gu[(b * H + h) * L + t] + pd[h] * g[row + h]
-                                        gD[h] += Double(g[row + h] * px[row + h])
-                                    }
-                                }
-                            }
-                        }
-                    }
+                gD.withUnsafeMutableBufferPointer { acc in
+                    for row in 0..<(B * L) { for h in 0..<H { acc[h] += g[row * H + h] * px[row * H + h] } }
                 }
             }
         }
-        S4D.accumulate(gD, into: skip)
+        let d = skip.value
+        let dx = Tensor<Scalar>(shape: shape) { out in
+            transposedOutput.withUnsafeBufferPointer { gu in
+                dy.withUnsafeBufferPointer { g in
+                    d.withUnsafeBufferPointer { pd in SSMLayout.transpose(gu, rows: B, a: H, b: L, adding: g, scaledBy: pd, into: out) }
+                }
+            }
+        }
+        skip.gradient.withUnsafeMutableBufferPointer { dst in for h in 0..<H { dst[h] += gD[h] } }
         // Kernel → (W, Ā) → parameters.
-        let (gW, gz) = sys.vandermonde.adjoint(kernelGradient: gk.map { Double($0) }, length: L)
+        let (gW, gz) = sys.vandermonde.adjoint(kernelGradient: kernelGradient.map { Double($0) }, length: L)
         accumulateDiscretizationGradients(sys, weights: gW, eigenvalues: gz)
         return dx
     }
@@ -204,25 +196,6 @@ public final class S4D<Scalar: NeuralScalar & FFTScalar>: Layer {
         transposedInput = [Scalar](repeating: 0, count: B * H * L)
         transposedOutput = transposedInput
         kernelScalars = [Scalar](repeating: 0, count: H * L)
-    }
-}
-
-/// Layout helpers shared by the SSM layers.
-enum SSMLayout {
-    /// `dst[r][j][i] = src[r][i][j]` for `rows` row-major a × b matrices (into b × a): the
-    /// (batch, time, channels) ↔ (batch, channels, time) switch around the convolvers.
-    /// - Complexity: O(rows · a · b).
-    @_specialize(where S == Float)
-    @_specialize(where S == Double)
-    static func transpose<S>(_ src: UnsafeBufferPointer<S>, rows: Int, a: Int, b: Int, into dst: inout [S]) {
-        precondition(src.count == rows * a * b && dst.count == rows * a * b, "SSMLayout.transpose: sizes") // invariant: caller sizes workspaces
-        dst.withUnsafeMutableBufferPointer { out in
-            for r in 0..<rows {
-                let base = r * a * b
-                for i in 0..<a {
-                    for j in 0..<b { out[base + j * a + i] = src[base + i * b + j] }
-                }
-            }
-        }
+        kernelGradient = kernelScalars
     }
 }
