@@ -11,6 +11,9 @@
 //
 //   mode=train      timed: zero grads + forward + MSE + backward + Adam step      (sequences/s)
 //   mode=infer      timed: convolution-mode forward only, inference mode           (sequences/s)
+//   mode=layer      timed: the S4D layer alone, forward + backward on x = U(21, 32·L·H) shaped
+//                   (32, L, H) — the SSM operator without the block's LayerNorm, GELU and GLU
+//                   mixing, to set beside an LSTM layer of the same width     (sequences/s)
 //   mode=recurrent  timed: the same model as an RNN (`SSMModel.recurrentCell()`), batch 1, over
 //                   L steps from the zero state; `extra.per_step_s` = median / L   (steps/s)
 //                   peer "sslab:ssm"; the bare S4D layer's cell alone is peer "sslab:s4d-cell".
@@ -66,6 +69,16 @@ public enum SSMWorkload {
                     let infer = measure(opts.policy) { checksum = Double(model.forward(x).sum()) }
                     emit(BenchRecord(workload: "ssm_step", params: base(hidden: hidden, length: length, batch: batch) + [("mode", "infer")],
                                      peer: peer, timing: infer, units: Double(batch), unit: "seq/s", extra: [("checksum", .number(checksum))]).json)
+                    let layer = model.blocks[0].ssm
+                    layer.mode = .training
+                    let u = Tensor<Float>(shape: [batch, length, hidden], scalars: PeerData.uniform(21, batch * length * hidden).map { Float($0) })
+                    let alone = measure(opts.policy) {
+                        layer.zeroGradients()
+                        _ = layer.backward(layer.forward(u))
+                    }
+                    var params = base(hidden: hidden, length: length, batch: batch) + [("mode", "layer")]
+                    params.removeAll { ["opt", "loss", "head"].contains($0.0) }
+                    emit(BenchRecord(workload: "ssm_step", params: params, peer: peer, timing: alone, units: Double(batch), unit: "seq/s").json)
                 }
             }
         }
