@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "StateSpace", dependencies: ["LinearAlgebra", "Spectral", numerics]),
         // The neural half: tensors, layers with hand-written backward passes, losses, optimisers,
         // training loop, model files.
-        .target(name: "SequenceModels", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", numerics]),
+        .target(name: "SequenceModels", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", numerics], exclude: ["SSM/README.md"]),
         .target(name: "Evaluation", dependencies: ["LinearAlgebra", numerics, .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Reports"),
         .target(name: "LabBench", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "SequenceModels", "Reports", numerics]),
