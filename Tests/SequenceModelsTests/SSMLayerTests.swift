@@ -100,4 +100,13 @@ import Testing
         }
         expectClose(fused, expected, rtol: 1e-15, atol: 0)
     }
+
+    @Test func emptySequencesPassThrough() throws {
+        var rng = SplitMix64(seed: 53)
+        let s4d = try S4D<Float>(configuration: S4DConfiguration(channels: 3, stateSize: 4), using: &rng)
+        let dense = try DenseLTILayer<Float>(configuration: DenseLTIConfiguration(inputSize: 3, outputSize: 2, stateSize: 4), using: &rng)
+        let x = Tensor<Float>(shape: [2, 0, 3])
+        #expect(s4d.forward(x).shape == [2, 0, 3] && s4d.backward(x).shape == [2, 0, 3])
+        #expect(dense.forward(x).shape == [2, 0, 2] && dense.backward(Tensor(shape: [2, 0, 2])).shape == [2, 0, 3])
+    }
 }

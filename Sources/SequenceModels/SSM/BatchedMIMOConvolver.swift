@@ -97,8 +97,7 @@ public final class BatchedMIMOConvolver<Scalar: FFTScalar> {
     @_specialize(where Scalar == Double)
     public func forward(_ u: UnsafeBufferPointer<Scalar>, kernels k: UnsafeBufferPointer<Scalar>, into y: UnsafeMutableBufferPointer<Scalar>) {
         let B = batch, m = inputs, p = outputs, L = length, h = half
-        precondition(u.count == B * m * L && k.count == p * m * L && y.count == B * p * L,
-                     "BatchedMIMOConvolver.forward: counts u \(u.count), h \(k.count), y \(y.count) for B \(B), m \(m), p \(p), L \(L)") // invariant: programmer misuse
+        precondition(u.count == B * m * L && k.count == p * m * L && y.count == B * p * L, "BatchedMIMOConvolver.forward: counts u \(u.count), h \(k.count), y \(y.count) for B \(B), m \(m), p \(p), L \(L)") // invariant: programmer misuse
         hasSpectra = true
         guard let plans else {
             for i in 0..<y.count { y[i] = 0 }
@@ -134,8 +133,7 @@ public final class BatchedMIMOConvolver<Scalar: FFTScalar> {
                          kernelGradient gk: UnsafeMutableBufferPointer<Scalar>) {
         let B = batch, m = inputs, p = outputs, L = length, h = half
         precondition(hasSpectra, "BatchedMIMOConvolver.backward before forward") // invariant: forward/backward pairing
-        precondition(gy.count == B * p * L && gu.count == B * m * L && gk.count == p * m * L,
-                     "BatchedMIMOConvolver.backward: counts gy \(gy.count), gu \(gu.count), gh \(gk.count)") // invariant: programmer misuse
+        precondition(gy.count == B * p * L && gu.count == B * m * L && gk.count == p * m * L, "BatchedMIMOConvolver.backward: counts gy \(gy.count), gu \(gu.count), gh \(gk.count)") // invariant: programmer misuse
         guard let plans else {
             for i in 0..<gu.count { gu[i] = 0 }
             for i in 0..<gk.count { gk[i] = 0 }

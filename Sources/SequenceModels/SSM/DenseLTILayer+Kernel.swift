@@ -21,8 +21,7 @@ public enum LTIKernelAdjoint {
     public static func gradients(a: Matrix, b: Matrix, c: Matrix, kernelGradient g: [Double], length L: Int)
         -> (a: Matrix, b: Matrix, c: Matrix, d: Matrix) {
         let n = a.rows, m = b.cols, p = c.rows, pm = p * m
-        precondition(a.cols == n && b.rows == n && c.cols == n && g.count == L * pm && L >= 1,
-                     "LTIKernelAdjoint: shapes A \(a.rows)×\(a.cols), B \(b.rows)×\(b.cols), C \(c.rows)×\(c.cols), \(g.count) gradient taps for L \(L)") // invariant: programmer misuse
+        precondition(a.cols == n && b.rows == n && c.cols == n && g.count == L * pm && L >= 1, "LTIKernelAdjoint: shapes A \(a.rows)×\(a.cols), B \(b.rows)×\(b.cols), C \(c.rows)×\(c.cols), \(g.count) gradient taps for L \(L)") // invariant: programmer misuse
         var gA = Matrix(rows: n, cols: n), gB = Matrix(rows: n, cols: m), gC = Matrix(rows: p, cols: n)
         let gD = Matrix(rows: p, cols: m, elements: Array(g[0..<pm]))
         guard L >= 2, n > 0, m > 0 else { return (gA, gB, gC, gD) }
@@ -95,6 +94,7 @@ public enum LTIKernelAdjoint {
 extension DenseLTILayer {
     /// Adds ∂ℓ/∂(A, B, C, D) for `gh = ∂ℓ/∂h` (L, p, m) to the parameter gradients.
     func accumulateKernelGradients(_ gh: [Double], length L: Int) {
+        guard L > 0 else { return }   // an empty sequence has no kernel taps to differentiate
         let n = configuration.stateSize, m = configuration.inputSize, p = configuration.outputSize
         func matrix(_ t: Tensor<Scalar>, _ r: Int, _ c: Int) -> Matrix { Matrix(rows: r, cols: c, elements: t.scalars.map { Double($0) }) }
         let grads = LTIKernelAdjoint.gradients(a: matrix(a.value, n, n), b: matrix(b.value, n, m), c: matrix(c.value, p, n),

@@ -37,8 +37,7 @@ public final class DenseLTICell<Scalar: NeuralScalar & FFTScalar>: RecurrentCell
     /// One step for input `u` (batch, m).
     /// - Complexity: 2·batch·(n² + n m + p n + p m) flops in four GEMMs.
     public func step(_ u: Tensor<Scalar>, state: inout LTIState<Scalar>) {
-        precondition(u.rank == 2 && u.shape[1] == inputSize && state.state.shape == [u.shape[0], layer.configuration.stateSize],
-                     "DenseLTICell.step: input \(u.shape), state \(state.state.shape)") // invariant: shapes checked by caller
+        precondition(u.rank == 2 && u.shape[1] == inputSize && state.state.shape == [u.shape[0], layer.configuration.stateSize], "DenseLTICell.step: input \(u.shape), state \(state.state.shape)") // invariant: shapes checked by caller
         if state.output.shape != [u.shape[0], hiddenSize] { state.output = Tensor(shape: [u.shape[0], hiddenSize]) }
         Tensor.matmul(state.state, .none, layer.c.value, .transpose, into: &state.output)
         Tensor.matmul(u, .none, layer.d.value, .transpose, into: &state.output, beta: 1)

@@ -65,8 +65,7 @@ public final class S4DCell<Scalar: NeuralScalar & FFTScalar>: RecurrentCell {
     @_specialize(where Scalar == Double)
     public func step(_ x: Tensor<Scalar>, state: inout S4DState<Scalar>) {
         let H = inputSize, P = modes
-        precondition(x.rank == 2 && x.shape[1] == H && state.modes.shape == [x.shape[0], H, P, 2],
-                     "S4DCell.step: input \(x.shape), state \(state.modes.shape) for H \(H), P \(P)") // invariant: shapes checked by caller
+        precondition(x.rank == 2 && x.shape[1] == H && state.modes.shape == [x.shape[0], H, P, 2], "S4DCell.step: input \(x.shape), state \(state.modes.shape) for H \(H), P \(P)") // invariant: shapes checked by caller
         let batch = x.shape[0]
         let aRe = self.aRe, aIm = self.aIm, bRe = self.bRe, bIm = self.bIm, cRe = self.cRe, cIm = self.cIm, d = self.d
         x.withUnsafeBufferPointer { u in

@@ -40,8 +40,7 @@ public enum SSMLayout {
     public static func transpose<S: BinaryFloatingPoint>(_ src: UnsafeBufferPointer<S>, rows: Int, a: Int, b: Int,
                                                          adding extra: UnsafeBufferPointer<S>, scaledBy scale: UnsafeBufferPointer<S>,
                                                          into dst: UnsafeMutableBufferPointer<S>) {
-        precondition(src.count == rows * a * b && dst.count == rows * a * b && extra.count == dst.count && scale.count == a,
-                     "SSMLayout.transpose(adding:): sizes") // invariant: caller sizes workspaces
+        precondition(src.count == rows * a * b && dst.count == rows * a * b && extra.count == dst.count && scale.count == a, "SSMLayout.transpose(adding:): sizes") // invariant: caller sizes workspaces
         let t = tile
         for r in 0..<rows {
             let base = r * a * b

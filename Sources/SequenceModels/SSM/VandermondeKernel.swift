@@ -49,8 +49,7 @@ public struct VandermondeKernel: Sendable {
     public var weights: [Complex<Double>]
 
     public init(channels: Int, modes: Int, eigenvalues: [Complex<Double>], weights: [Complex<Double>]) {
-        precondition(channels >= 0 && modes >= 0 && eigenvalues.count == channels * modes && weights.count == channels * modes,
-                     "VandermondeKernel: \(eigenvalues.count) eigenvalues and \(weights.count) weights for \(channels) × \(modes) modes") // invariant: programmer misuse
+        precondition(channels >= 0 && modes >= 0 && eigenvalues.count == channels * modes && weights.count == channels * modes, "VandermondeKernel: \(eigenvalues.count) eigenvalues and \(weights.count) weights for \(channels) × \(modes) modes") // invariant: programmer misuse
         self.channels = channels
         self.modes = modes
         self.eigenvalues = eigenvalues
