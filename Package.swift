@@ -39,7 +39,8 @@ let package = Package(
         .target(name: "StateSpace", dependencies: ["LinearAlgebra", "Spectral", numerics], swiftSettings: tuning),
         // The neural half: tensors, layers with hand-written backward passes, losses, optimisers,
         // training loop, model files.
-        .target(name: "SequenceModels", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", numerics], exclude: ["README.md"], swiftSettings: tuning),
+        .target(name: "SequenceModels", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", numerics],
+                exclude: ["README.md", "SSM/README.md"], swiftSettings: tuning),
         .target(name: "Evaluation", dependencies: ["LinearAlgebra", numerics, .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Reports"),
         .target(name: "LabBench", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "SequenceModels", "Reports", numerics], swiftSettings: tuning),
@@ -53,7 +54,7 @@ let package = Package(
         .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra", "TestSupport", numerics]),
         .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport", numerics]),
         .testTarget(name: "StateSpaceTests", dependencies: ["StateSpace", "LinearAlgebra", "TestSupport", numerics]),
-        .testTarget(name: "SequenceModelsTests", dependencies: ["SequenceModels", "LinearAlgebra", "TestSupport", numerics]),
+        .testTarget(name: "SequenceModelsTests", dependencies: ["SequenceModels", "LinearAlgebra", "Spectral", "StateSpace", "TestSupport", numerics]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
         // Golden tests of the `sslab` executable (built by `swift build` before `swift test`).

@@ -20,6 +20,10 @@ public struct BenchOptions: Sendable {
     public var fftL = [1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20]
     /// Batched cases (channels, L).
     public var fftBatch: [(Int, Int)] = [(64, 1 << 14)]
+    /// `ssm_step`: widths H (the LSTM workload's hidden sizes), training lengths, recurrent lengths.
+    public var ssmHidden = [32, 128]
+    public var ssmL = [256, 512, 1024, 2048, 4096]
+    public var ssmStepL = [1000, 10_000, 100_000]
     /// Keep only peers whose name contains one of these (empty: all).
     public var peers: [String] = []
     /// Skip a case predicted to take longer than this per run (s).

@@ -33,6 +33,7 @@ GENERATORS = [
     "torch_attention.py",
     "torch_layers.py",
     "torch_optim.py",
+    "torch_ssm.py",
 ]
 
 

@@ -1,0 +1,89 @@
+// SSMBlock.swift — the standard residual block around an S4D layer.
+//
+// As in the S4/S4D reference models (Gu, Gupta, Goel, Ré, "On the Parameterization and
+// Initialization of Diagonal State Space Models", 2022; the s4d.py example), with pre-norm
+// placement:
+//     z = LayerNorm(x)
+//     z = Dropout(GELU(S4D(z)))             the SSM mixes along time, per channel
+//     z = Dropout(Mix(z))                   the output mixing mixes channels, per time step:
+//                                             .glu:  GLU(Linear_{H→2H}(z))   (the S4 default)
+//                                             .gelu: GELU(Linear_{H→H}(z))
+//     y = x + z
+// Backward runs the chain in reverse and adds the residual's identity gradient.
+
+import LinearAlgebra
+import Spectral
+
+/// The channel-mixing layer after the SSM.
+public enum SSMOutputMixing: String, Codable, Sendable, CaseIterable {
+    /// `GLU(Linear_{H→2H}(z))`.
+    case glu
+    /// `GELU(Linear_{H→H}(z))`.
+    case gelu
+}
+
+/// `y = x + Dropout(Mix(Dropout(GELU(S4D(LayerNorm(x))))))` on (batch, time, H).
+/// Parameters: "norm.*", "ssm.*" (see `S4D`), "mixing.weight", "mixing.bias".
+/// - Complexity: the S4D layer's O(H P L + B H L log L) plus the mixing's 2·B·L·H·(2H) flops
+///   (`.glu`; half for `.gelu`); backward about twice the forward.
+public final class SSMBlock<Scalar: NeuralScalar & FFTScalar>: Layer {
+    public let norm: LayerNorm<Scalar>
+    public let ssm: S4D<Scalar>
+    public let activation: Activation<Scalar>
+    public let dropout: Dropout<Scalar>
+    public let mixing: Linear<Scalar>
+    public let mixingActivation: any Layer<Scalar>
+    public let outputDropout: Dropout<Scalar>
+    public var mode: LayerMode = .training {
+        didSet { for layer in children { layer.mode = mode } }
+    }
+
+    private var children: [any Layer<Scalar>] { [norm, ssm, activation, dropout, mixing, mixingActivation, outputDropout] }
+
+    /// A block of width `configuration.channels`. Draws from `rng` in order: the S4D layer, the
+    /// mixing weights, then the two dropout seeds.
+    /// - Throws: `SequenceModelError.invalidConfiguration` for a bad S4D field or dropout rate.
+    public init(ssm configuration: S4DConfiguration, mixing kind: SSMOutputMixing = .glu, dropout rate: Double = 0,
+                using rng: inout SplitMix64) throws(SequenceModelError) {
+        guard rate >= 0 && rate < 1 else { throw .invalidConfiguration(name: "dropout", reason: "must be in [0, 1), got \(rate)") }
+        let h = configuration.channels
+        norm = LayerNorm(size: h)
+        ssm = try S4D(configuration: configuration, using: &rng)
+        activation = Activation(.gelu)
+        switch kind {
+        case .glu:
+            mixing = Linear(inputSize: h, outputSize: 2 * h, using: &rng)
+            mixingActivation = GLU<Scalar>()
+        case .gelu:
+            mixing = Linear(inputSize: h, outputSize: h, using: &rng)
+            mixingActivation = Activation<Scalar>(.gelu)
+        }
+        dropout = Dropout(rate: rate, seed: rng.next())
+        outputDropout = Dropout(rate: rate, seed: rng.next())
+    }
+
+    public var namedParameters: [NamedParameter<Scalar>] {
+        norm.namedParameters.prefixed("norm") + ssm.namedParameters.prefixed("ssm") + mixing.namedParameters.prefixed("mixing")
+    }
+
+    public func outputShape(for inputShape: [Int]) throws(SequenceModelError) -> [Int] {
+        var shape = inputShape
+        for layer in children { shape = try layer.outputShape(for: shape) }
+        guard shape == inputShape else { throw .shapeMismatch(operation: "SSMBlock output", expected: inputShape, found: shape) }
+        return shape
+    }
+
+    public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        var h = x
+        for layer in children { h = layer.forward(h) }
+        h += x
+        return h
+    }
+
+    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+        var g = dy
+        for layer in children.reversed() { g = layer.backward(g) }
+        g += dy
+        return g
+    }
+}
