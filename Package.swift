@@ -41,8 +41,9 @@ let package = Package(
         // training loop, model files.
         .target(name: "SequenceModels", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", numerics],
                 exclude: ["README.md", "SSM/README.md"], swiftSettings: tuning),
-        .target(name: "Evaluation", dependencies: ["LinearAlgebra", numerics, .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Reports"),
+        .target(name: "Evaluation", dependencies: ["LinearAlgebra", "StateSpace", "SequenceModels", "Reports", numerics,
+                                                   .product(name: "TOMLKit", package: "TOMLKit")], swiftSettings: tuning),
         .target(name: "LabBench", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "SequenceModels", "Reports", numerics], swiftSettings: tuning),
         .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "SequenceModels", "Evaluation", "Reports"]),
         .executableTarget(

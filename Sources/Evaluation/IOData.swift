@@ -25,6 +25,8 @@ public struct IOData: Sendable {
     public var warmup: Int
     /// Sampling interval in seconds, when known.
     public var sampleTime: Double?
+    /// The system that generated the data (generated datasets only): the oracle model runs it.
+    public var system: (any SystemSimulator)?
 
     /// Picks `inputs`/`outputs` from `table`.
     /// - Throws: `DataFileError.unknownColumn` for a name that is not a numeric channel.

@@ -47,8 +47,10 @@ public enum SyntheticIO {
         let table = SignalTable(source: "generator \(name)", channelNames: uNames + yNames, values: values)
         let split = try DataSplit.byFractions(length: length, fractions: fractions, source: table.source)
         do {
-            return try IOData(name: name, table: table, inputNames: uNames, outputNames: yNames, split: split,
-                              warmup: warmup, sampleTime: system.sampleTime)
+            var data = try IOData(name: name, table: table, inputNames: uNames, outputNames: yNames, split: split,
+                                  warmup: warmup, sampleTime: system.sampleTime)
+            data.system = system
+            return data
         } catch {
             preconditionFailure("generated channel names are always present: \(error)") // invariant: names built above
         }

@@ -20,7 +20,7 @@ struct SSLab: ParsableCommand {
         version: "0.1.0",
         subcommands: [C2D.self, D2C.self, Simulate.self, Impulse.self, Step.self, KernelCommand.self,
                       FreqResp.self, Bode.self, Analyze.self, Reduce.self, CompareModes.self,
-                      Demo.self, Bench.self, Info.self])
+                      Run.self, TableCommand.self, Demo.self, Bench.self, Info.self])
 
     /// Runs the command; user errors become one stderr line and exit status 1, usage errors
     /// exit 64 (EX_USAGE); help and version go through ArgumentParser.
@@ -39,7 +39,8 @@ struct SSLab: ParsableCommand {
 
     static func isUsageError(_ error: Error) -> Bool {
         !(error is CLIError || error is StateSpaceError || error is SystemFileError || error is DataFileError
-          || error is AtomicFileError || error is LinearAlgebraError)
+          || error is AtomicFileError || error is LinearAlgebraError || error is ExperimentError || error is RunError
+          || error is ResultStoreError || error is DatasetBuildError || error is SplitError || error is TableError)
     }
 
     static func userMessage(_ error: Error) -> String {
