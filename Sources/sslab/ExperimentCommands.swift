@@ -109,3 +109,39 @@ struct TableCommand: ParsableCommand {
         try out.emit(table.rendered(format.table))
     }
 }
+
+extension PlotKind: ExpressibleByArgument {}
+
+struct Plot: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "SVG figures of an experiment from its records: predictions, learning curves, metric vs cost, kernels.",
+        discussion: """
+        Kinds: predictions (truth and each model on the first test segment), learning-curves
+        (neural models), metric-vs-cost (one point per model and dataset, log cost axis),
+        kernels and frequency-responses (LTI and SSM models).
+        Example: sslab plot results/demo --kind metric-vs-cost --metric rmse --cost train_s -o cost.svg
+        """)
+    @Argument(help: "Output directory of `sslab run`.") var directory: String
+    @Option(help: "predictions | learning-curves | metric-vs-cost | kernels | frequency-responses") var kind: PlotKind
+    @Option(help: "Dataset to plot (default: the first with successful runs).") var dataset: String?
+    @Option(help: "Seed to plot (default: the first).") var seed: UInt64?
+    @Option(help: "Metric for metric-vs-cost.") var metric: String = "rmse"
+    @Option(help: "Cost for metric-vs-cost: parameters | train_s | infer_s | step_s | seq_s.") var cost: String = "train_s"
+    @OptionGroup var out: OutputOption
+
+    func run() throws {
+        let dir = URL(fileURLWithPath: directory)
+        let records = try ResultStore.read(directory: dir)
+        let svg: String
+        do {
+            switch kind {
+            case .predictions: svg = try ResultPlots.predictions(records, directory: dir, dataset: dataset, seed: seed).svg()
+            case .learningCurves: svg = try ResultPlots.learningCurves(records, dataset: dataset, seed: seed).svg()
+            case .metricVsCost: svg = try ResultPlots.metricVsCost(records, dataset: dataset, metric: metric, cost: cost).svg()
+            case .kernels: svg = try ResultPlots.kernels(records, directory: dir, dataset: dataset, seed: seed).svg()
+            case .frequencyResponses: svg = try ResultPlots.kernels(records, directory: dir, dataset: dataset, seed: seed, spectrum: true).svg()
+            }
+        } catch let e as PlotError { throw CLIError("\(directory): \(e.description)") }
+        try out.emit(svg)
+    }
+}

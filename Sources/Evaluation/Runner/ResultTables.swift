@@ -33,7 +33,7 @@ public enum ResultTables {
         let costs: [(String, String)] = [("parameters", "parameters"), ("train_s", "train seconds"), ("infer_s", "inference seconds"),
                                          ("step_s", "recurrent step seconds"), ("seq_s", "sequence seconds")]
         var rows: [Record] = []
-        for r in records {
+        for r in ResultPlots.latest(records) {
             var row: Record = ["dataset": .text(r.dataset), "model": .text(r.model), "kind": .text(r.kind), "task": .text(r.task)]
             row["failed"] = .integer(r.status == "ok" ? 0 : 1)
             if r.status == "ok" {
