@@ -125,10 +125,11 @@ let mimoJSON = """
 
 /// Every bad input: non-zero exit, exactly one stderr line starting "sslab: " and containing
 /// `mentions`, and no output file (nor temporary file) left behind.
-func expectRejected(_ args: [String], mentions: [String], scratch s: Scratch, sourceLocation: SourceLocation = #_sourceLocation) throws {
+func expectRejected(_ args: [String], mentions: [String], scratch s: Scratch, withOutputFile: Bool = true,
+                    sourceLocation: SourceLocation = #_sourceLocation) throws {
     let before = s.listing()
     let out = s.path("out.txt")
-    let r = try CLI.run(args + ["--output", out])
+    let r = try CLI.run(args + (withOutputFile ? ["--output", out] : []))
     #expect(r.status != 0, "exit status for \(args)", sourceLocation: sourceLocation)
     #expect(r.stderrLines.count == 1, "one stderr line, got: \(r.stderr)", sourceLocation: sourceLocation)
     #expect(r.stderr.hasPrefix("sslab: "), "prefix: \(r.stderr)", sourceLocation: sourceLocation)

@@ -35,14 +35,27 @@ public final class ExperimentRunner: Sendable {
     private let store: ResultStore
     private let problems = Mutex<[String: Problem]>([:])
 
-    /// Validates the experiment's model hyperparameters and opens the result store.
+    /// Validates the experiment (model hyperparameters; every dataset is built once for the
+    /// first seed, so a missing file or data directory stops here, before the output directory
+    /// is created or any model is fitted) and opens the result store.
     public init(spec: ExperimentSpec, directory: URL, builder: DatasetBuilder, options: RunOptions = RunOptions()) throws {
         for m in spec.models { try m.check(against: m.kind.parameterSchema) }
         self.spec = spec
         self.directory = directory
         self.builder = builder
         self.options = options
+        var built: [String: Problem] = [:]
+        for d in spec.datasets {
+            let seed = spec.seeds.first ?? 0
+            built[Self.cacheKey(d, seed: seed)] = try ProblemBuilder.make(try builder.build(d, of: spec, seed: seed), spec: d)
+        }
+        problems.withLock { $0 = built }
         store = try ResultStore(directory: directory)
+    }
+
+    static func cacheKey(_ d: DatasetSpec, seed: UInt64) -> String {
+        if case .generator = d.source { return "\(d.name)#\(seed)" }
+        return d.name
     }
 
     /// The records so far.
@@ -52,9 +65,6 @@ public final class ExperimentRunner: Sendable {
     @discardableResult
     public func run() throws -> RunSummary {
         try AtomicFile.write(ExperimentDescription.json(spec).pretty + "\n", to: directory.appendingPathComponent("experiment.json").path)
-        // Build every dataset once for the first seed first, so a missing file or data
-        // directory stops the run before any model is fitted.
-        for d in spec.datasets { _ = try problem(d, seed: spec.seeds.first ?? 0) }
         var pending: [(DatasetSpec, ModelSpec, UInt64, String)] = []
         var summary = RunSummary()
         for d in spec.datasets { for m in spec.models { for s in spec.seeds {
@@ -103,9 +113,7 @@ public final class ExperimentRunner: Sendable {
 
     /// The normalised problem of dataset `d` for `seed` (generated data depend on the seed).
     func problem(_ d: DatasetSpec, seed: UInt64) throws -> Problem {
-        var generated = false
-        if case .generator = d.source { generated = true }
-        let key = generated ? "\(d.name)#\(seed)" : d.name
+        let key = Self.cacheKey(d, seed: seed)
         if let p = problems.withLock({ $0[key] }) { return p }
         let p = try ProblemBuilder.make(try builder.build(d, of: spec, seed: seed), spec: d)
         problems.withLock { $0[key] = p }
