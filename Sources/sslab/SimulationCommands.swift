@@ -64,34 +64,34 @@ func checkSteps(_ n: Int, flag: String) throws {
     guard n >= 0 else { throw CLIError("--\(flag) must be ≥ 0, got \(n)") }
 }
 
-struct Impulse: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Impulse response (impulse at k = 0, as scipy.signal.dimpulse).",
-        discussion: "Output CSV: one column y<o>_u<i> per output/input pair; row k is step k.\nExample: sslab impulse plant.json --steps 50")
+/// Options shared by `impulse` and `step`.
+struct ResponseOptions: ParsableArguments {
     @Argument(help: "System JSON (discrete, or continuous with --dt).") var system: String
     @Option(help: "Number of steps.") var steps: Int
     @Option(parsing: .unconditional, help: "Discretise a continuous system with this sample time (zoh).") var dt: Double?
     @OptionGroup var out: OutputOption
 
-    func run() throws {
+    /// Loads the system, computes `response` and writes it as a kernel CSV.
+    func emit(_ command: String, _ response: (DiscreteLTI, Int) throws -> Kernel) throws {
         try checkSteps(steps, flag: "steps")
-        try out.emit(kernelCSV(try loadDiscrete(system, dt: dt, command: "impulse").impulseResponse(steps: steps)))
+        try out.emit(kernelCSV(try response(try loadDiscrete(system, dt: dt, command: command), steps)))
     }
+}
+
+struct Impulse: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Impulse response (impulse at k = 0, as scipy.signal.dimpulse).",
+        discussion: "Output CSV: one column y<o>_u<i> per output/input pair; row k is step k.\nExample: sslab impulse plant.json --steps 50")
+    @OptionGroup var options: ResponseOptions
+    func run() throws { try options.emit("impulse") { try $0.impulseResponse(steps: $1) } }
 }
 
 struct Step: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Step response (unit step from k = 0, as scipy.signal.dstep).",
         discussion: "Output CSV: one column y<o>_u<i> per output/input pair; row k is step k.\nExample: sslab step plant.json --steps 50")
-    @Argument(help: "System JSON (discrete, or continuous with --dt).") var system: String
-    @Option(help: "Number of steps.") var steps: Int
-    @Option(parsing: .unconditional, help: "Discretise a continuous system with this sample time (zoh).") var dt: Double?
-    @OptionGroup var out: OutputOption
-
-    func run() throws {
-        try checkSteps(steps, flag: "steps")
-        try out.emit(kernelCSV(try loadDiscrete(system, dt: dt, command: "step").stepResponse(steps: steps)))
-    }
+    @OptionGroup var options: ResponseOptions
+    func run() throws { try options.emit("step") { try $0.stepResponse(steps: $1) } }
 }
 
 struct KernelCommand: ParsableCommand {
