@@ -1,0 +1,121 @@
+// RecurrentEngine+Backward.swift — backpropagation through time for the recurrent stack.
+//
+// Per layer, from the top: ∂L/∂h_t arrives time-major in a (T, B, H) buffer `dH` (the output
+// gradient for the top layer, the input gradient of the layer above otherwise). Going back
+// in time, step t turns dH[t] (plus the carried ∂L/∂c_t for the LSTM) into ∂L/∂pre-activations
+// in place in `gates` with one fused pass, then ONE gemm (B × G·H)·(G·H × H) adds the
+// recurrent path into dH[t−1]. Weight gradients are not accumulated per step: after the loop
+//
+//     ∂L/∂W_ih += δ_xᵀ · X      (G·H × T·B)·(T·B × I_l)     one gemm over all steps
+//     ∂L/∂W_hh += δ_hᵀ · H₋     (G·H × T·B)·(T·B × H)       one gemm, H₋ = stored h_{t−1}
+//     ∂L/∂X     = δ_x · W_ih    (T·B × G·H)·(G·H × I_l)     one gemm → dH of the layer below
+//
+// with δ_x = δ_h = ∂L/∂pre for the LSTM and Elman RNN; for the GRU, δ_h differs from δ_x in the
+// new-gate block (δn̂ ⊙ r) and is kept in its own (T, B, 3H) buffer.
+//
+// Truncation (`truncation = k`): the sequence of each call is cut into chunks of k steps
+// starting at t = 0, [0, k), [k, 2k), …; at every chunk start t = m·k > 0 the incoming state
+// (h_{t−1}, and c_{t−1} for the LSTM) is treated as a constant, so no gradient crosses the cut
+// (neither the gemm into dH[t−1] nor the GRU's direct path nor the LSTM's carried δc). The
+// forward pass is unchanged. The gradient of the output at step t therefore reaches steps
+// m·k … t of its own chunk only: at most k steps, inputs and parameters alike, and the
+// initial state receives gradient only from chunk 0. This is exactly what splitting the
+// sequence into chunks of k steps, running them in order with each chunk's final state as the
+// next chunk's detached initial state, and summing the parameter gradients would give.
+
+import LinearAlgebra
+
+extension RecurrentEngine {
+    /// ∂L/∂x (B, T, I) for `dy` = ∂L/∂output (B, T, H) of the cached forward, plus ∂L/∂ each
+    /// layer's initial h (and c); adds ∂L/∂θ into the parameters' gradients. `finalHiddenGradient`
+    /// and `finalCellGradient` (per layer, (B, H)) add loss terms on the final states.
+    /// - Complexity: per layer T gemms (B × G·H)·(G·H × H), T fused passes over (B, G·H), and
+    ///   three gemms over all T·B rows (∂W_ih, ∂W_hh, ∂X).
+    func backward(_ dy: Tensor<S>, finalHiddenGradient: [Tensor<S>]?, finalCellGradient: [Tensor<S>]?,
+                  truncation: Int?) -> (input: Tensor<S>, initialHidden: [Tensor<S>], initialCell: [Tensor<S>]?) {
+        precondition(hasCache, "recurrent backward needs a preceding forward (one backward per forward)") // invariant: forward/backward pairing
+        let b = batch, t = time, h = hiddenSize, gh = kind.gateCount * h, hasCell = kind.hasCellState
+        precondition(dy.shape == [b, t, h], "recurrent backward: gradient \(dy.shape) for output [\(b), \(t), \(h)]") // invariant: shapes checked by caller
+        precondition(truncation.map { $0 >= 1 } ?? true, "truncation must be ≥ 1 step") // invariant: checked by the layer's setter
+        hasCache = false
+        var current = hiddenGradients.0, below = hiddenGradients.1
+        let top = current.reserve(t * b * h)
+        dy.withUnsafeBufferPointer { src in
+            if src.count > 0 { copyBatchMajorToTimeMajor(src.baseAddress!, top, batch: b, time: t, width: h) }
+        }
+        var initialHidden: [Tensor<S>] = [], initialCell: [Tensor<S>] = []
+        var inputGradient = Tensor<S>(shape: [b, t, inputSize])
+        for l in stride(from: layers.count - 1, through: 0, by: -1) {
+            let p = layers[l], ws = workspaces[l]
+            let dH = current.pointer
+            let dh0 = initialHiddenGradient.zeroed(b * h)
+            let dc = carriedCellGradient.zeroed(hasCell ? b * h : 1)
+            if let g = finalHiddenGradient?[l] {
+                precondition(g.shape == [b, h], "final hidden gradient \(g.shape), expected [\(b), \(h)]") // invariant: shapes checked by caller
+                let target = t > 0 ? dH + (t - 1) * b * h : dh0
+                g.withUnsafeBufferPointer { src in for i in 0..<(b * h) { target[i] += src[i] } }
+            }
+            if hasCell, let g = finalCellGradient?[l] { copyScalars(g, to: dc, count: b * h) }
+            let gates = ws.gates.pointer, hidden = ws.hidden.pointer
+            let dbx = ws.biasGradientInput.zeroed(gh), dbh = ws.biasGradientRecurrent.zeroed(gh)
+            let dRec = kind == .gru ? ws.recurrentGradient.reserve(t * b * gh) : gates
+            p.weightHH.value.withUnsafeBufferPointer { whh in
+                for step in stride(from: t - 1, through: 0, by: -1) {
+                    let s = step * b * h, g = step * b * gh
+                    let cut = step > 0 && (truncation.map { step % $0 == 0 } ?? false)
+                    let previous = step > 0 ? dH + s - b * h : dh0
+                    switch kind {
+                    case .lstm:
+                        GateKernels.lstmBackward(LSTMBackwardStep(gates: gates + g, tanhCell: ws.tanhCell.pointer + s,
+                                                                  cellPrevious: ws.cell.pointer + s, hiddenGradient: dH + s,
+                                                                  cellGradient: dc, biasGradient: dbx, batch: b, size: h), path)
+                        if cut { dc.update(repeating: 0, count: b * h) }
+                    case .gru:
+                        GateKernels.gruBackward(GRUBackwardStep(gates: gates + g, recurrentGradient: dRec + g,
+                                                                newGatePart: ws.newGatePart.pointer + s, hiddenPrevious: hidden + s,
+                                                                hiddenGradient: dH + s, hiddenPreviousGradient: cut ? nil : previous,
+                                                                inputBiasGradient: dbx, recurrentBiasGradient: dbh, batch: b, size: h), path)
+                    case .elman:
+                        GateKernels.elmanBackward(ElmanBackwardStep(gates: gates + g, hiddenGradient: dH + s, biasGradient: dbx,
+                                                                    batch: b, size: h), path)
+                    }
+                    if !cut {
+                        S.gemm(.none, .none, m: b, n: h, k: gh, alpha: 1, a: dRec + g, lda: gh, b: whh.baseAddress!, ldb: h,
+                               beta: 1, c: previous, ldc: h)
+                    }
+                }
+            }
+            initialHidden.append(tensorCopy(dh0, shape: [b, h]))
+            if hasCell { initialCell.append(tensorCopy(dc, shape: [b, h])) }
+
+            let input: UnsafePointer<S> = l == 0 ? UnsafePointer(inputTimeMajor.pointer) : UnsafePointer(workspaces[l - 1].hidden.pointer + b * h)
+            p.weightIH.gradient.withUnsafeMutableBufferPointer { grad in
+                S.gemm(.transpose, .none, m: gh, n: p.inputSize, k: t * b, alpha: 1, a: gates, lda: gh, b: input, ldb: p.inputSize,
+                       beta: 1, c: grad.baseAddress!, ldc: p.inputSize)
+            }
+            p.weightHH.gradient.withUnsafeMutableBufferPointer { grad in
+                S.gemm(.transpose, .none, m: gh, n: h, k: t * b, alpha: 1, a: dRec, lda: gh, b: hidden, ldb: h,
+                       beta: 1, c: grad.baseAddress!, ldc: h)
+            }
+            let recurrentBias = kind == .gru ? dbh : dbx
+            p.biasIH.gradient.withUnsafeMutableBufferPointer { grad in for j in 0..<gh { grad[j] += dbx[j] } }
+            p.biasHH.gradient.withUnsafeMutableBufferPointer { grad in for j in 0..<gh { grad[j] += recurrentBias[j] } }
+
+            // ∂L/∂(this layer's input) = δ_x · W_ih, time-major.
+            let width = p.inputSize
+            let dX = l > 0 ? below.reserve(t * b * width) : inputGradientTimeMajor.reserve(t * b * width)
+            p.weightIH.value.withUnsafeBufferPointer { wih in
+                S.gemm(.none, .none, m: t * b, n: width, k: gh, alpha: 1, a: gates, lda: gh, b: wih.baseAddress!, ldb: width,
+                       beta: 0, c: dX, ldc: width)
+            }
+            if l > 0 {
+                swap(&current, &below)
+            } else {
+                inputGradient.withUnsafeMutableBufferPointer { out in
+                    if out.count > 0 { copyTimeMajorToBatchMajor(dX, out.baseAddress!, batch: b, time: t, width: width) }
+                }
+            }
+        }
+        return (inputGradient, Array(initialHidden.reversed()), hasCell ? Array(initialCell.reversed()) : nil)
+    }
+}

@@ -1,0 +1,126 @@
+// RecurrentEngine.swift — the forward pass of a stack of recurrent layers over whole sequences.
+//
+// Layout: every per-step array is time-major, (T, B, ·), so the B rows of step t are one
+// contiguous block that gemm reads and writes with leading dimension = row width. Per layer:
+//
+//     gates      (T, B, G·H)   x W_ihᵀ for all steps (ONE gemm), then += h_{t−1} W_hhᵀ per step,
+//                              then the activated gates; backward overwrites it with ∂L/∂pre
+//     hidden     (T+1, B, H)   h_{−1} (the initial state) followed by h_0 … h_{T−1}
+//     cell       (T+1, B, H)   LSTM: c_{−1}, c_0 … c_{T−1};  tanhCell (T, B, H): tanh c_t
+//     newGatePart (T, B, H)    GRU: W_hn h_{t−1} + b_hn (the reset gate multiplies it)
+//
+// Layer l > 0 reads its input straight from layer l−1's `hidden` (rows 1…T), so a stack
+// costs no copies between layers. Workspaces only grow, so repeated calls allocate nothing
+// but the returned tensors.
+
+import LinearAlgebra
+
+/// The caches and scratch arrays of one layer (see the file header for shapes).
+final class LayerWorkspace<S: NeuralScalar> {
+    let gates = ScratchBuffer<S>()
+    let hidden = ScratchBuffer<S>()
+    let cell = ScratchBuffer<S>()
+    let tanhCell = ScratchBuffer<S>()
+    let newGatePart = ScratchBuffer<S>()
+    /// GRU forward: (B, 3H) per-step `h W_hhᵀ`.
+    let stepScratch = ScratchBuffer<S>()
+    /// GRU backward: (T, B, 3H) ∂L/∂(h W_hhᵀ + b_hh).
+    let recurrentGradient = ScratchBuffer<S>()
+    /// (G·H) folded biases and (H) GRU b_hn.
+    let bias = ScratchBuffer<S>()
+    let newGateBias = ScratchBuffer<S>()
+    /// (G·H) bias-gradient accumulators: input side, recurrent side.
+    let biasGradientInput = ScratchBuffer<S>()
+    let biasGradientRecurrent = ScratchBuffer<S>()
+}
+
+/// Forward and backward of a recurrent stack; owned by `RecurrentLayer`.
+final class RecurrentEngine<S: NeuralScalar> {
+    let kind: RecurrentKind
+    let inputSize: Int
+    let hiddenSize: Int
+    let layers: [RecurrentLayerParameters<S>]
+    var path: RecurrentKernelPath = .fast
+
+    let workspaces: [LayerWorkspace<S>]
+    let inputTimeMajor = ScratchBuffer<S>()
+    /// Ping-pong (T, B, H) buffers for ∂L/∂h of the layer being differentiated.
+    let hiddenGradients = (ScratchBuffer<S>(), ScratchBuffer<S>())
+    let inputGradientTimeMajor = ScratchBuffer<S>()
+    let carriedCellGradient = ScratchBuffer<S>()
+    let initialHiddenGradient = ScratchBuffer<S>()
+
+    /// Batch and time of the cached forward; `hasCache` is false once backward consumed it.
+    private(set) var batch = 0
+    private(set) var time = 0
+    var hasCache = false
+
+    init(kind: RecurrentKind, inputSize: Int, hiddenSize: Int, layers: [RecurrentLayerParameters<S>]) {
+        precondition(!layers.isEmpty, "a recurrent stack needs at least one layer") // invariant: programmer misuse
+        self.kind = kind
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.layers = layers
+        workspaces = layers.map { _ in LayerWorkspace() }
+    }
+
+    /// Runs the stack on `x` (B, T, I) from the given initial states (zeros when nil), caching
+    /// what backward needs. Returns the top layer's outputs (B, T, H) and every layer's final
+    /// h (and c), each (B, H).
+    /// - Complexity: per layer one (T·B × I_l)·(I_l × G·H) gemm, T gemms (B × H)·(H × G·H)
+    ///   and T fused point-wise passes over (B, G·H); O(T·B·(G·H + I)) memory.
+    func forward(_ x: Tensor<S>, initialHidden: [Tensor<S>]?, initialCell: [Tensor<S>]?)
+        -> (output: Tensor<S>, finalHidden: [Tensor<S>], finalCell: [Tensor<S>]?) {
+        precondition(x.rank == 3 && x.shape[2] == inputSize, "recurrent layer expects (batch, time, \(inputSize)), got \(x.shape)") // invariant: shapes checked by caller
+        let b = x.shape[0], t = x.shape[1], h = hiddenSize, gh = kind.gateCount * h
+        batch = b
+        time = t
+        let xTM = inputTimeMajor.reserve(t * b * inputSize)
+        x.withUnsafeBufferPointer { src in
+            if src.count > 0 { copyBatchMajorToTimeMajor(src.baseAddress!, xTM, batch: b, time: t, width: inputSize) }
+        }
+        var finalHidden: [Tensor<S>] = [], finalCell: [Tensor<S>] = []
+        for (l, p) in layers.enumerated() {
+            let ws = workspaces[l]
+            let input: UnsafePointer<S> = l == 0 ? UnsafePointer(xTM) : UnsafePointer(workspaces[l - 1].hidden.pointer + b * h)
+            let gates = ws.gates.reserve(t * b * gh)
+            let hidden = ws.hidden.reserve((t + 1) * b * h)
+            if let h0 = initialHidden { copyScalars(h0[l], to: hidden, count: b * h) } else { hidden.update(repeating: 0, count: b * h) }
+            let hasCell = kind.hasCellState
+            let cell = ws.cell.reserve(hasCell ? (t + 1) * b * h : 1)
+            if hasCell {
+                if let c0 = initialCell { copyScalars(c0[l], to: cell, count: b * h) } else { cell.update(repeating: 0, count: b * h) }
+            }
+            let tanhCell = ws.tanhCell.reserve(hasCell ? t * b * h : 1)
+            let newGatePart = ws.newGatePart.reserve(kind == .gru ? t * b * h : 1)
+            let scratch = ws.stepScratch.reserve(kind == .gru ? b * gh : 1)
+            let bias = ws.bias.reserve(gh), newGateBias = ws.newGateBias.reserve(h)
+            p.combineBiases(into: bias, newGateBias: newGateBias)
+            p.weightIH.value.withUnsafeBufferPointer { wih in
+                p.weightHH.value.withUnsafeBufferPointer { whh in
+                    // All steps' input projections at once: (T·B × I_l) · (I_l × G·H).
+                    S.gemm(.none, .transpose, m: t * b, n: gh, k: p.inputSize, alpha: 1, a: input, lda: p.inputSize,
+                           b: wih.baseAddress!, ldb: p.inputSize, beta: 0, c: gates, ldc: gh)
+                    for step in 0..<t {
+                        let s = step * b * h
+                        RecurrentStep.forward(kind: kind, path: path, batch: b, hiddenSize: h, weightHH: whh.baseAddress!,
+                                              RecurrentStepBuffers(gates: gates + step * b * gh, recurrent: scratch, bias: bias,
+                                                                   newGateBias: newGateBias, hiddenPrevious: hidden + s,
+                                                                   hidden: hidden + s + b * h,
+                                                                   cellPrevious: hasCell ? cell + s : cell, cell: hasCell ? cell + s + b * h : cell,
+                                                                   tanhCell: hasCell ? tanhCell + s : tanhCell,
+                                                                   newGatePart: kind == .gru ? newGatePart + s : newGatePart))
+                    }
+                }
+            }
+            finalHidden.append(tensorCopy(hidden + t * b * h, shape: [b, h]))
+            if hasCell { finalCell.append(tensorCopy(cell + t * b * h, shape: [b, h])) }
+        }
+        let top = workspaces[layers.count - 1].hidden.pointer + b * h
+        let output = Tensor<S>(shape: [b, t, h]) { out in
+            if out.count > 0 { copyTimeMajorToBatchMajor(top, out.baseAddress!, batch: b, time: t, width: h) }
+        }
+        hasCache = true
+        return (output, finalHidden, kind.hasCellState ? finalCell : nil)
+    }
+}
