@@ -94,3 +94,20 @@ func timeSlice<S>(_ x: Tensor<S>, _ range: Range<Int>) -> Tensor<S> {
     }
     return out
 }
+
+/// Sequences (B, T_k, F) joined along time into (B, Σ T_k, F).
+func concatenateTime<S>(_ parts: [Tensor<S>]) -> Tensor<S> {
+    let b = parts[0].shape[0], f = parts[0].shape[2], total = parts.reduce(0) { $0 + $1.shape[1] }
+    var out = Tensor<S>(shape: [b, total, f])
+    var offset = 0
+    for part in parts {
+        let t = part.shape[1]
+        for i in 0..<b {
+            for s in 0..<t {
+                for j in 0..<f { out[flat: (i * total + offset + s) * f + j] = part[flat: (i * t + s) * f + j] }
+            }
+        }
+        offset += t
+    }
+    return out
+}
