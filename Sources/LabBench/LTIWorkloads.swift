@@ -20,6 +20,10 @@ public struct BenchOptions: Sendable {
     public var fftL = [1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20]
     /// Batched cases (channels, L).
     public var fftBatch: [(Int, Int)] = [(64, 1 << 14)]
+    /// lstm_step: hidden sizes, batch, sequence length (the peers' defaults).
+    public var lstmHidden = [32, 128]
+    public var lstmBatch = 32
+    public var lstmSeq = 128
     /// Keep only peers whose name contains one of these (empty: all).
     public var peers: [String] = []
     /// Skip a case predicted to take longer than this per run (s).

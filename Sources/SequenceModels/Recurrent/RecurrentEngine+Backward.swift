@@ -1,6 +1,7 @@
 // RecurrentEngine+Backward.swift — backpropagation through time for the recurrent stack.
 //
-// Per layer, from the top: ∂L/∂h_t arrives time-major in a (T, B, H) buffer `dH` (the output
+// Per layer, from the top (batch partitions as in the forward pass, each with its own
+// bias-gradient accumulator, summed afterwards): ∂L/∂h_t arrives time-major in a (T, B, H) buffer `dH` (the output
 // gradient for the top layer, the input gradient of the layer above otherwise). Going back
 // in time, step t turns dH[t] (plus the carried ∂L/∂c_t for the LSTM) into ∂L/∂pre-activations
 // in place in `gates` with one fused pass, then ONE gemm (B × G·H)·(G·H × H) adds the
@@ -38,6 +39,9 @@ extension RecurrentEngine {
         precondition(dy.shape == [b, t, h], "recurrent backward: gradient \(dy.shape) for output [\(b), \(t), \(h)]") // invariant: shapes checked by caller
         precondition(truncation.map { $0 >= 1 } ?? true, "truncation must be ≥ 1 step") // invariant: checked by the layer's setter
         hasCache = false
+        let parts = partitions(batch: b)
+        let limit = parts.count > 1 ? RecurrentStep.singleThreadGemmWork : nil
+        let path = path, kind = kind
         var current = hiddenGradients.0, below = hiddenGradients.1
         let top = current.reserve(t * b * h)
         dy.withUnsafeBufferPointer { src in
@@ -57,31 +61,36 @@ extension RecurrentEngine {
             }
             if hasCell, let g = finalCellGradient?[l] { copyScalars(g, to: dc, count: b * h) }
             let gates = ws.gates.pointer, hidden = ws.hidden.pointer
-            let dbx = ws.biasGradientInput.zeroed(gh), dbh = ws.biasGradientRecurrent.zeroed(gh)
+            let dbx = ws.biasGradientInput.zeroed(parts.count * gh), dbh = ws.biasGradientRecurrent.zeroed(parts.count * gh)
             let dRec = kind == .gru ? ws.recurrentGradient.reserve(t * b * gh) : gates
+            let tanhCell = ws.tanhCell.pointer, cell = ws.cell.pointer, newGatePart = ws.newGatePart.pointer
             p.weightHH.value.withUnsafeBufferPointer { whh in
-                for step in stride(from: t - 1, through: 0, by: -1) {
-                    let s = step * b * h, g = step * b * gh
-                    let cut = step > 0 && (truncation.map { step % $0 == 0 } ?? false)
-                    let previous = step > 0 ? dH + s - b * h : dh0
-                    switch kind {
-                    case .lstm:
-                        GateKernels.lstmBackward(LSTMBackwardStep(gates: gates + g, tanhCell: ws.tanhCell.pointer + s,
-                                                                  cellPrevious: ws.cell.pointer + s, hiddenGradient: dH + s,
-                                                                  cellGradient: dc, biasGradient: dbx, batch: b, size: h), path)
-                        if cut { dc.update(repeating: 0, count: b * h) }
-                    case .gru:
-                        GateKernels.gruBackward(GRUBackwardStep(gates: gates + g, recurrentGradient: dRec + g,
-                                                                newGatePart: ws.newGatePart.pointer + s, hiddenPrevious: hidden + s,
-                                                                hiddenGradient: dH + s, hiddenPreviousGradient: cut ? nil : previous,
-                                                                inputBiasGradient: dbx, recurrentBiasGradient: dbh, batch: b, size: h), path)
-                    case .elman:
-                        GateKernels.elmanBackward(ElmanBackwardStep(gates: gates + g, hiddenGradient: dH + s, biasGradient: dbx,
-                                                                    batch: b, size: h), path)
-                    }
-                    if !cut {
-                        S.gemm(.none, .none, m: b, n: h, k: gh, alpha: 1, a: dRec + g, lda: gh, b: whh.baseAddress!, ldb: h,
-                               beta: 1, c: previous, ldc: h)
+                forEachPartition(parts) { part, rows in
+                    let r0 = rows.lowerBound, m = rows.count
+                    let dcRows = dc + (hasCell ? r0 * h : 0), dbxPart = dbx + part * gh, dbhPart = dbh + part * gh
+                    for step in stride(from: t - 1, through: 0, by: -1) {
+                        let s = step * b * h + r0 * h, g = step * b * gh + r0 * gh
+                        let cut = step > 0 && (truncation.map { step % $0 == 0 } ?? false)
+                        let previous = step > 0 ? dH + s - b * h : dh0 + r0 * h
+                        switch kind {
+                        case .lstm:
+                            GateKernels.lstmBackward(LSTMBackwardStep(gates: gates + g, tanhCell: tanhCell + s, cellPrevious: cell + s,
+                                                                      hiddenGradient: dH + s, cellGradient: dcRows, biasGradient: dbxPart,
+                                                                      batch: m, size: h), path)
+                            if cut { dcRows.update(repeating: 0, count: m * h) }
+                        case .gru:
+                            GateKernels.gruBackward(GRUBackwardStep(gates: gates + g, recurrentGradient: dRec + g, newGatePart: newGatePart + s,
+                                                                    hiddenPrevious: hidden + s, hiddenGradient: dH + s,
+                                                                    hiddenPreviousGradient: cut ? nil : previous, inputBiasGradient: dbxPart,
+                                                                    recurrentBiasGradient: dbhPart, batch: m, size: h), path)
+                        case .elman:
+                            GateKernels.elmanBackward(ElmanBackwardStep(gates: gates + g, hiddenGradient: dH + s, biasGradient: dbxPart,
+                                                                        batch: m, size: h), path)
+                        }
+                        if !cut {
+                            RecurrentStep.backwardRecurrent(batch: m, hiddenSize: h, gates: gh, delta: dRec + g, weightHH: whh.baseAddress!,
+                                                            gemmWorkLimit: limit, into: previous)
+                        }
                     }
                 }
             }
@@ -98,8 +107,10 @@ extension RecurrentEngine {
                        beta: 1, c: grad.baseAddress!, ldc: h)
             }
             let recurrentBias = kind == .gru ? dbh : dbx
-            p.biasIH.gradient.withUnsafeMutableBufferPointer { grad in for j in 0..<gh { grad[j] += dbx[j] } }
-            p.biasHH.gradient.withUnsafeMutableBufferPointer { grad in for j in 0..<gh { grad[j] += recurrentBias[j] } }
+            for part in parts.indices {
+                p.biasIH.gradient.withUnsafeMutableBufferPointer { grad in for j in 0..<gh { grad[j] += dbx[part * gh + j] } }
+                p.biasHH.gradient.withUnsafeMutableBufferPointer { grad in for j in 0..<gh { grad[j] += recurrentBias[part * gh + j] } }
+            }
 
             // ∂L/∂(this layer's input) = δ_x · W_ih, time-major.
             let width = p.inputSize

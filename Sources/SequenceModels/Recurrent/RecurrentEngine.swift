@@ -12,7 +12,15 @@
 // Layer l > 0 reads its input straight from layer l−1's `hidden` (rows 1…T), so a stack
 // costs no copies between layers. Workspaces only grow, so repeated calls allocate nothing
 // but the returned tensors.
+//
+// Batch parallelism: the recurrence never mixes batch rows, so with `batchParallelism = P`
+// the B rows are split into P contiguous partitions, each running the whole time loop on its
+// own thread over its rows of the same time-major workspaces (disjoint memory, no
+// synchronisation per step). Each partition's per-step gemm is cut into blocks small enough
+// for OpenBLAS to run on the calling thread (RecurrentStep.singleThreadGemmWork); the
+// products over all T·B rows stay single calls that BLAS threads itself.
 
+import Dispatch
 import LinearAlgebra
 
 /// The caches and scratch arrays of one layer (see the file header for shapes).
@@ -41,6 +49,8 @@ final class RecurrentEngine<S: NeuralScalar> {
     let hiddenSize: Int
     let layers: [RecurrentLayerParameters<S>]
     var path: RecurrentKernelPath = .fast
+    /// Threads the time loops split the batch over (1: one gemm per step on this thread).
+    var batchParallelism = 1
 
     let workspaces: [LayerWorkspace<S>]
     let inputTimeMajor = ScratchBuffer<S>()
@@ -80,6 +90,9 @@ final class RecurrentEngine<S: NeuralScalar> {
             if src.count > 0 { copyBatchMajorToTimeMajor(src.baseAddress!, xTM, batch: b, time: t, width: inputSize) }
         }
         var finalHidden: [Tensor<S>] = [], finalCell: [Tensor<S>] = []
+        let parts = partitions(batch: b)
+        let limit = parts.count > 1 ? RecurrentStep.singleThreadGemmWork : nil
+        let path = path, kind = kind
         for (l, p) in layers.enumerated() {
             let ws = workspaces[l]
             let input: UnsafePointer<S> = l == 0 ? UnsafePointer(xTM) : UnsafePointer(workspaces[l - 1].hidden.pointer + b * h)
@@ -101,15 +114,19 @@ final class RecurrentEngine<S: NeuralScalar> {
                     // All steps' input projections at once: (T·B × I_l) · (I_l × G·H).
                     S.gemm(.none, .transpose, m: t * b, n: gh, k: p.inputSize, alpha: 1, a: input, lda: p.inputSize,
                            b: wih.baseAddress!, ldb: p.inputSize, beta: 0, c: gates, ldc: gh)
-                    for step in 0..<t {
-                        let s = step * b * h
-                        RecurrentStep.forward(kind: kind, path: path, batch: b, hiddenSize: h, weightHH: whh.baseAddress!,
-                                              RecurrentStepBuffers(gates: gates + step * b * gh, recurrent: scratch, bias: bias,
-                                                                   newGateBias: newGateBias, hiddenPrevious: hidden + s,
-                                                                   hidden: hidden + s + b * h,
-                                                                   cellPrevious: hasCell ? cell + s : cell, cell: hasCell ? cell + s + b * h : cell,
-                                                                   tanhCell: hasCell ? tanhCell + s : tanhCell,
-                                                                   newGatePart: kind == .gru ? newGatePart + s : newGatePart))
+                    forEachPartition(parts) { _, rows in
+                        let r0 = rows.lowerBound
+                        for step in 0..<t {
+                            let s = step * b * h + r0 * h
+                            RecurrentStep.forward(kind: kind, path: path, batch: rows.count, hiddenSize: h, weightHH: whh.baseAddress!,
+                                                  gemmWorkLimit: limit,
+                                                  RecurrentStepBuffers(gates: gates + step * b * gh + r0 * gh, recurrent: kind == .gru ? scratch + r0 * gh : scratch,
+                                                                       bias: bias, newGateBias: newGateBias, hiddenPrevious: hidden + s,
+                                                                       hidden: hidden + s + b * h,
+                                                                       cellPrevious: hasCell ? cell + s : cell, cell: hasCell ? cell + s + b * h : cell,
+                                                                       tanhCell: hasCell ? tanhCell + s : tanhCell,
+                                                                       newGatePart: kind == .gru ? newGatePart + s : newGatePart))
+                        }
                     }
                 }
             }
@@ -123,4 +140,33 @@ final class RecurrentEngine<S: NeuralScalar> {
         hasCache = true
         return (output, finalHidden, kind.hasCellState ? finalCell : nil)
     }
+
+    /// The batch rows of each partition: `batchParallelism` (at most B) contiguous ranges of
+    /// near-equal size.
+    func partitions(batch b: Int) -> [Range<Int>] {
+        let count = Swift.max(1, Swift.min(batchParallelism, b))
+        return (0..<count).map { (($0 * b) / count)..<((($0 + 1) * b) / count) }
+    }
+
+    /// Runs `body(index, rows)` for every partition, concurrently when there are several, and
+    /// returns when all have finished.
+    ///
+    /// Safety: the bodies share the engine's workspace pointers across threads. Every
+    /// partition writes only its own batch rows and its own bias-gradient accumulator, and
+    /// reads parameters nobody writes during the call; `concurrentPerform` does not retain
+    /// `body` past its return. That is what the unchecked `Sendable` box asserts.
+    func forEachPartition(_ parts: [Range<Int>], _ body: (Int, Range<Int>) -> Void) {
+        if parts.count == 1 { return body(0, parts[0]) }
+        withoutActuallyEscaping(body) { escapable in
+            let shared = UncheckedSendable(escapable)
+            DispatchQueue.concurrentPerform(iterations: parts.count) { shared.value($0, parts[$0]) }
+        }
+    }
+}
+
+/// A value handed to other threads under an invariant the compiler cannot check (see
+/// `RecurrentEngine.forEachPartition`).
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
 }

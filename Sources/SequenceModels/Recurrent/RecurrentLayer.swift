@@ -28,6 +28,8 @@ import LinearAlgebra
 ///
 /// Parameters are named as PyTorch names them (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`,
 /// `bias_hh_l0`, `weight_ih_l1`, …), with PyTorch's layouts and gate orders.
+/// **Threads**: `batchParallelism` runs groups of sequences on several threads at once.
+///
 /// - Complexity: forward per layer one (T·B × I)·(I × G·H) gemm, T gemms (B × H)·(H × G·H) and
 ///   T fused point-wise passes; backward the same recurrence in reverse plus three gemms over
 ///   all T·B rows; no allocation per step. G = 4 (LSTM), 3 (GRU), 1 (Elman).
@@ -62,6 +64,20 @@ public final class RecurrentLayer<Architecture: RecurrentArchitecture>: Layer {
     public var kernelPath: RecurrentKernelPath {
         get { engine.path }
         set { engine.path = newValue }
+    }
+
+    /// Threads the forward and backward time loops split the batch over (default 1: one gemm
+    /// per step on the calling thread, threaded by BLAS as it decides). With P > 1 the B
+    /// sequences form P contiguous groups that run the whole recurrence concurrently, each
+    /// with per-step gemms small enough to stay on its own thread; the products over all
+    /// steps are still single BLAS calls. Results equal P = 1 up to rounding. Use at most as
+    /// many threads as there are idle cores.
+    public var batchParallelism: Int {
+        get { engine.batchParallelism }
+        set {
+            precondition(newValue >= 1, "batchParallelism must be at least 1, got \(newValue)") // invariant: programmer misuse
+            engine.batchParallelism = newValue
+        }
     }
 
     private let engine: RecurrentEngine<Scalar>

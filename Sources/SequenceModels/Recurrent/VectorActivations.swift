@@ -26,7 +26,10 @@ public enum VectorActivations {
     /// `eˣ` for `x` clamped to [−87, 88] (results stay normal and finite).
     @inlinable @inline(__always)
     public static func exp(_ x: Vector) -> Vector {
-        let clamped = pointwiseMin(pointwiseMax(x, Vector(repeating: -87)), Vector(repeating: 88))
+        // Compare-and-select, not pointwiseMin/Max: those keep IEEE NaN semantics lane by lane
+        // and compile to scalar code.
+        let low = Vector(repeating: -87), high = Vector(repeating: 88)
+        let clamped = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
         // t = x·log₂e + 1.5·2²³ rounds x·log₂e to the nearest integer n, held in t's low bits.
         let shifter: Float = 12_582_912
         let t = clamped * 1.442_695_040_888_963_4 + shifter
@@ -54,7 +57,8 @@ public enum VectorActivations {
     /// `tanh x`.
     @inlinable @inline(__always)
     public static func tanh(_ x: Vector) -> Vector {
-        let magnitude = pointwiseMax(x, -x)
+        let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
+        let magnitude = unsafeBitCast(bits & 0x7FFF_FFFF, to: Vector.self)
         let e = exp(-2 * magnitude)
         let large = (1 - e) / (1 + e)
         let u = x * x
@@ -66,7 +70,8 @@ public enum VectorActivations {
         p = p * u + 0.999_999_996_079_252_5
         let small = magnitude * p
         let result = large.replacing(with: small, where: magnitude .< 0.625)
-        return result.replacing(with: -result, where: x .< 0)
+        // tanh is odd: put x's sign bit on |tanh x|.
+        return unsafeBitCast(unsafeBitCast(result, to: SIMD8<UInt32>.self) | (bits & 0x8000_0000), to: Vector.self)
     }
 }
 
