@@ -1,11 +1,14 @@
 // GateKernels.swift — the fused point-wise part of one recurrent time step, eight lanes at a time.
 //
-// After the step's gemm has produced the pre-activations, one pass over each batch row reads
-// every gate of a hidden unit j (at offsets j, H + j, 2H + j, … of the row), applies the
-// nonlinearities, updates the state and writes everything the backward pass needs — no
-// second pass, no temporary arrays. The backward kernels are the same shape: one pass that
-// turns ∂L/∂h_t (and the carried ∂L/∂c_t) into ∂L/∂pre-activations in place and accumulates
-// the bias gradient while the values are in registers.
+// After the step's gemm has produced the pre-activations, each batch row is swept twice while
+// it sits in L1: first the gate nonlinearities in place over the row's contiguous gate blocks
+// (σ over i and f together, tanh over g, σ over o — the bias added on the way in), then the
+// state update, which reads every gate of hidden unit j (offsets j, H + j, 2H + j, 3H + j)
+// and writes c, tanh c and h. One fused sweep doing both measured 2.2× more instructions:
+// with eight-lane vectors of four gates, the cell and constants live at once, 16 SSE
+// registers spill and LLVM re-scalarises lanes. The backward kernels are single sweeps (no
+// transcendental functions): ∂L/∂h_t (and the carried ∂L/∂c_t) become ∂L/∂pre-activations in
+// place, and the bias gradient accumulates while the values are in registers.
 //
 // `FastGateKernels<M>` is generic over the activation math `M` and is only ever called with a
 // concrete `M` (`GateKernels.swift` dispatch in GateKernels+Dispatch.swift), so the optimiser
@@ -35,27 +38,48 @@ enum FastGateKernels<M: GateMath> {
     typealias S = M.Scalar
     typealias V = SIMD8<M.Scalar>
 
+    /// `x[j] = σ(x[j] + a[j])` for j < n.
+    @inline(__always)
+    static func sigmoidInPlace(_ x: UnsafeMutablePointer<S>, plus a: UnsafePointer<S>, count n: Int) {
+        var j = 0
+        while j + 8 <= n { store8(M.sigmoid(load8(x + j, 8) + load8(a + j, 8)), x + j, 8); j += 8 }
+        if j < n { store8(M.sigmoid(load8(x + j, n - j) + load8(a + j, n - j)), x + j, n - j) }
+    }
+
+    /// `x[j] = σ(x[j] + a[j] + c[j])` for j < n.
+    @inline(__always)
+    static func sigmoidInPlace(_ x: UnsafeMutablePointer<S>, plus a: UnsafePointer<S>, plus c: UnsafePointer<S>, count n: Int) {
+        var j = 0
+        while j + 8 <= n { store8(M.sigmoid(load8(x + j, 8) + load8(a + j, 8) + load8(c + j, 8)), x + j, 8); j += 8 }
+        if j < n { store8(M.sigmoid(load8(x + j, n - j) + load8(a + j, n - j) + load8(c + j, n - j)), x + j, n - j) }
+    }
+
+    /// `x[j] = tanh(x[j] + a[j])` for j < n.
+    @inline(__always)
+    static func tanhInPlace(_ x: UnsafeMutablePointer<S>, plus a: UnsafePointer<S>, count n: Int) {
+        var j = 0
+        while j + 8 <= n { store8(M.tanh(load8(x + j, 8) + load8(a + j, 8)), x + j, 8); j += 8 }
+        if j < n { store8(M.tanh(load8(x + j, n - j) + load8(a + j, n - j)), x + j, n - j) }
+    }
+
     /// `[i f g o] = [σ σ tanh σ](pre + b)`, `c = f ⊙ c₋ + i ⊙ g`, `h = o ⊙ tanh c`.
     static func lstmForward(_ a: LSTMForwardStep<S>) {
         let h = a.size, width = 4 * h
         for b in 0..<a.batch {
             let gates = a.gates + b * width, row = b * h
-            var j = 0
-            while j < h {
-                let n = Swift.min(8, h - j)
-                let i = M.sigmoid(load8(gates + j, n) + load8(a.bias + j, n))
-                let f = M.sigmoid(load8(gates + h + j, n) + load8(a.bias + h + j, n))
-                let g = M.tanh(load8(gates + 2 * h + j, n) + load8(a.bias + 2 * h + j, n))
-                let o = M.sigmoid(load8(gates + 3 * h + j, n) + load8(a.bias + 3 * h + j, n))
-                let c = f * load8(a.cellPrevious + row + j, n) + i * g
+            sigmoidInPlace(gates, plus: a.bias, count: 2 * h)
+            tanhInPlace(gates + 2 * h, plus: a.bias + 2 * h, count: h)
+            sigmoidInPlace(gates + 3 * h, plus: a.bias + 3 * h, count: h)
+            @inline(__always) func update(_ j: Int, _ n: Int) {
+                let c = load8(gates + h + j, n) * load8(a.cellPrevious + row + j, n) + load8(gates + j, n) * load8(gates + 2 * h + j, n)
                 let tc = M.tanh(c)
-                store8(i, gates + j, n); store8(f, gates + h + j, n)
-                store8(g, gates + 2 * h + j, n); store8(o, gates + 3 * h + j, n)
                 store8(c, a.cell + row + j, n)
                 store8(tc, a.tanhCell + row + j, n)
-                store8(o * tc, a.hidden + row + j, n)
-                j += 8
+                store8(load8(gates + 3 * h + j, n) * tc, a.hidden + row + j, n)
             }
+            var j = 0
+            while j + 8 <= h { update(j, 8); j += 8 }
+            if j < h { update(j, h - j) }
         }
     }
 
@@ -65,9 +89,7 @@ enum FastGateKernels<M: GateMath> {
         let h = a.size, width = 4 * h
         for b in 0..<a.batch {
             let gates = a.gates + b * width, row = b * h
-            var j = 0
-            while j < h {
-                let n = Swift.min(8, h - j)
+            @inline(__always) func update(_ j: Int, _ n: Int) {
                 let i = load8(gates + j, n), f = load8(gates + h + j, n)
                 let g = load8(gates + 2 * h + j, n), o = load8(gates + 3 * h + j, n)
                 let tc = load8(a.tanhCell + row + j, n)
@@ -85,8 +107,10 @@ enum FastGateKernels<M: GateMath> {
                 store8(load8(db + h + j, n) + df, db + h + j, n)
                 store8(load8(db + 2 * h + j, n) + dg, db + 2 * h + j, n)
                 store8(load8(db + 3 * h + j, n) + dout, db + 3 * h + j, n)
-                j += 8
             }
+            var j = 0
+            while j + 8 <= h { update(j, 8); j += 8 }
+            if j < h { update(j, h - j) }
         }
     }
 
@@ -96,19 +120,19 @@ enum FastGateKernels<M: GateMath> {
         let h = a.size, width = 3 * h
         for b in 0..<a.batch {
             let gates = a.gates + b * width, rec = a.recurrent + b * width, row = b * h
-            var j = 0
-            while j < h {
-                let n = Swift.min(8, h - j)
-                let r = M.sigmoid(load8(gates + j, n) + load8(a.inputBias + j, n) + load8(rec + j, n))
-                let z = M.sigmoid(load8(gates + h + j, n) + load8(a.inputBias + h + j, n) + load8(rec + h + j, n))
+            sigmoidInPlace(gates, plus: a.inputBias, plus: rec, count: 2 * h)
+            @inline(__always) func update(_ j: Int, _ n: Int) {
                 let hn = load8(rec + 2 * h + j, n) + load8(a.newGateBias + j, n)
-                let candidate = M.tanh(load8(gates + 2 * h + j, n) + load8(a.inputBias + 2 * h + j, n) + r * hn)
+                let pre = load8(gates + 2 * h + j, n) + load8(a.inputBias + 2 * h + j, n) + load8(gates + j, n) * hn
+                let candidate = M.tanh(pre)
                 let previous = load8(a.hiddenPrevious + row + j, n)
-                store8(r, gates + j, n); store8(z, gates + h + j, n); store8(candidate, gates + 2 * h + j, n)
+                store8(candidate, gates + 2 * h + j, n)
                 store8(hn, a.newGatePart + row + j, n)
-                store8(candidate + z * (previous - candidate), a.hidden + row + j, n)
-                j += 8
+                store8(candidate + load8(gates + h + j, n) * (previous - candidate), a.hidden + row + j, n)
             }
+            var j = 0
+            while j + 8 <= h { update(j, 8); j += 8 }
+            if j < h { update(j, h - j) }
         }
     }
 
@@ -118,9 +142,7 @@ enum FastGateKernels<M: GateMath> {
         let h = a.size, width = 3 * h
         for b in 0..<a.batch {
             let gates = a.gates + b * width, dRec = a.recurrentGradient + b * width, row = b * h
-            var j = 0
-            while j < h {
-                let n = Swift.min(8, h - j)
+            @inline(__always) func update(_ j: Int, _ n: Int) {
                 let r = load8(gates + j, n), z = load8(gates + h + j, n), candidate = load8(gates + 2 * h + j, n)
                 let dh = load8(a.hiddenGradient + row + j, n)
                 let previous = load8(a.hiddenPrevious + row + j, n)
@@ -140,8 +162,10 @@ enum FastGateKernels<M: GateMath> {
                 if let dPrev = a.hiddenPreviousGradient {
                     store8(load8(dPrev + row + j, n) + dh * z, dPrev + row + j, n)
                 }
-                j += 8
             }
+            var j = 0
+            while j + 8 <= h { update(j, 8); j += 8 }
+            if j < h { update(j, h - j) }
         }
     }
 
@@ -150,14 +174,14 @@ enum FastGateKernels<M: GateMath> {
         let h = a.size
         for b in 0..<a.batch {
             let row = b * h
-            var j = 0
-            while j < h {
-                let n = Swift.min(8, h - j)
+            @inline(__always) func update(_ j: Int, _ n: Int) {
                 let y = M.tanh(load8(a.gates + row + j, n) + load8(a.bias + j, n))
                 store8(y, a.gates + row + j, n)
                 store8(y, a.hidden + row + j, n)
-                j += 8
             }
+            var j = 0
+            while j + 8 <= h { update(j, 8); j += 8 }
+            if j < h { update(j, h - j) }
         }
     }
 
@@ -166,15 +190,15 @@ enum FastGateKernels<M: GateMath> {
         let h = a.size
         for b in 0..<a.batch {
             let row = b * h
-            var j = 0
-            while j < h {
-                let n = Swift.min(8, h - j)
+            @inline(__always) func update(_ j: Int, _ n: Int) {
                 let y = load8(a.gates + row + j, n)
                 let d = load8(a.hiddenGradient + row + j, n) * (1 - y * y)
                 store8(d, a.gates + row + j, n)
                 store8(load8(a.biasGradient + j, n) + d, a.biasGradient + j, n)
-                j += 8
             }
+            var j = 0
+            while j + 8 <= h { update(j, 8); j += 8 }
+            if j < h { update(j, h - j) }
         }
     }
 }

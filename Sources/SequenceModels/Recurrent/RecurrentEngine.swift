@@ -3,7 +3,8 @@
 // Layout: every per-step array is time-major, (T, B, ·), so the B rows of step t are one
 // contiguous block that gemm reads and writes with leading dimension = row width. Per layer:
 //
-//     gates      (T, B, G·H)   x W_ihᵀ for all steps (ONE gemm), then += h_{t−1} W_hhᵀ per step,
+//     gates      (T, B, G·H)   x W_ihᵀ for all steps (ONE gemm), then += h_{t−1} W_hhᵀ per step
+//                              (from a transposed copy of W_hh made once per call),
 //                              then the activated gates; backward overwrites it with ∂L/∂pre
 //     hidden     (T+1, B, H)   h_{−1} (the initial state) followed by h_0 … h_{T−1}
 //     cell       (T+1, B, H)   LSTM: c_{−1}, c_0 … c_{T−1};  tanhCell (T, B, H): tanh c_t
@@ -34,6 +35,8 @@ final class LayerWorkspace<S: NeuralScalar> {
     let stepScratch = ScratchBuffer<S>()
     /// GRU backward: (T, B, 3H) ∂L/∂(h W_hhᵀ + b_hh).
     let recurrentGradient = ScratchBuffer<S>()
+    /// (H, G·H) W_hhᵀ for the forward steps.
+    let weightHHTransposed = ScratchBuffer<S>()
     /// (G·H) folded biases and (H) GRU b_hn.
     let bias = ScratchBuffer<S>()
     let newGateBias = ScratchBuffer<S>()
@@ -114,12 +117,14 @@ final class RecurrentEngine<S: NeuralScalar> {
                     // All steps' input projections at once: (T·B × I_l) · (I_l × G·H).
                     S.gemm(.none, .transpose, m: t * b, n: gh, k: p.inputSize, alpha: 1, a: input, lda: p.inputSize,
                            b: wih.baseAddress!, ldb: p.inputSize, beta: 0, c: gates, ldc: gh)
+                    let whhT = ws.weightHHTransposed.reserve(gh * h)
+                    for n in 0..<gh { for k in 0..<h { whhT[k * gh + n] = whh[n * h + k] } }
                     forEachPartition(parts) { _, rows in
                         let r0 = rows.lowerBound
                         for step in 0..<t {
                             let s = step * b * h + r0 * h
-                            RecurrentStep.forward(kind: kind, path: path, batch: rows.count, hiddenSize: h, weightHH: whh.baseAddress!,
-                                                  gemmWorkLimit: limit,
+                            RecurrentStep.forward(kind: kind, path: path, batch: rows.count, hiddenSize: h, weightHH: whhT,
+                                                  layout: .transposed, gemmWorkLimit: limit,
                                                   RecurrentStepBuffers(gates: gates + step * b * gh + r0 * gh, recurrent: kind == .gru ? scratch + r0 * gh : scratch,
                                                                        bias: bias, newGateBias: newGateBias, hiddenPrevious: hidden + s,
                                                                        hidden: hidden + s + b * h,

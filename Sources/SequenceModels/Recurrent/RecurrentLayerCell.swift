@@ -76,7 +76,7 @@ public final class RecurrentLayerCell<Architecture: RecurrentArchitecture>: Recu
                 cell.withUnsafeMutableBufferPointer { cp in
                     // In place: each kernel reads h_{t−1}[j] and c_{t−1}[j] before writing h_t[j], c_t[j],
                     // and the gemm has consumed h_{t−1} before the kernel runs.
-                    RecurrentStep.forward(kind: kind, path: path, batch: b, hiddenSize: h, weightHH: whh.baseAddress!,
+                    RecurrentStep.forward(kind: kind, path: path, batch: b, hiddenSize: h, weightHH: whh.baseAddress!, layout: .stored,
                                           RecurrentStepBuffers(gates: g, recurrent: rec, bias: bs, newGateBias: nb,
                                                                hiddenPrevious: hp.baseAddress!, hidden: hp.baseAddress!,
                                                                cellPrevious: cp.baseAddress!, cell: cp.baseAddress!,

@@ -1,18 +1,24 @@
 // VectorActivations.swift — σ and tanh on eight lanes at a time, for the gate kernels.
 //
 // Goals, in priority order:
-//  1. Accuracy at the level of Float rounding: relative error ≤ 3·10⁻⁷ (≈ 3 ulp) everywhere,
-//     including tiny |x| where tanh x ≈ x, and exact saturation (σ → 0 or 1, tanh → ±1).
+//  1. Accuracy at the level of Float rounding: relative error ≤ 3·10⁻⁷ (≈ 2 ulp) wherever the
+//     result is a normal Float, including tiny |x| where tanh x ≈ x, and exact saturation.
 //  2. Speed on the baseline x86-64 target (SSE2, no FMA): only operations that map to packed
-//     instructions — no per-lane libm calls, no float↔int conversion instructions.
+//     instructions. Two things the optimiser would otherwise turn into per-lane scalar code
+//     are avoided: `pointwiseMin/Max` (IEEE NaN rules lane by lane) and lane selects whose
+//     arms are expensive (`replacing(with:where:)` is a lane loop that LLVM if-converts into
+//     branches). Every select here is a blend with an integer mask made by an arithmetic
+//     shift, every clamp is such a blend.
 //
-// exp: Cody–Waite range reduction x = n·ln 2 + r, |r| ≤ ln 2 / 2, with n rounded by adding
-// and subtracting 1.5·2²³ (the sum's low mantissa bits are n), e^r by a degree-6 polynomial
-// fitted for minimax relative error on [−ln 2/2, ln 2/2] (max 1.9·10⁻⁹), and 2ⁿ assembled in
-// the exponent field. tanh: for |x| < 0.625 an odd polynomial x·P(x²) (fitted, max relative
-// error 3.9·10⁻⁹, so tanh x ≈ x keeps full relative accuracy), otherwise
-// sign(x)·(1 − e)/(1 + e) with e = exp(−2|x|), which has no cancellation there (e < 0.29).
-// The coefficients were fitted for this file by iteratively reweighted least squares (Lawson).
+// exp (only for arguments ≤ 0, so it never overflows): Cody–Waite range reduction
+// x = n·ln 2 + r, |r| ≤ ln 2 / 2, with n rounded by adding and subtracting 1.5·2²³ (the sum's
+// low mantissa bits are n); e^r by a degree-6 polynomial fitted for minimax relative error on
+// [−ln 2/2, ln 2/2] (max 1.9·10⁻⁹); 2ⁿ assembled in the exponent field; x < −87 is clamped.
+// σ(x) = 1/(1 + e) for x ≥ 0 and e/(1 + e) for x < 0, with e = e^(−|x|).
+// tanh: for |x| < 0.625 an odd polynomial x·P(x²) (fitted, max relative error 3.9·10⁻⁹, so
+// tanh x ≈ x keeps full relative accuracy), otherwise sign(x)·(1 − e)/(1 + e) with
+// e = e^(−2|x|), which has no cancellation there (e < 0.29). The coefficients were fitted for
+// this file by iteratively reweighted least squares (Lawson's algorithm).
 //
 // Reference: W. J. Cody and W. Waite, "Software Manual for the Elementary Functions" (1980),
 // for the two-constant range reduction.
@@ -22,14 +28,21 @@ import LinearAlgebra
 /// σ and tanh of eight Floats at once, accurate to a few ulp (see the file header).
 public enum VectorActivations {
     public typealias Vector = SIMD8<Float>
+    typealias Bits = SIMD8<Int32>
 
-    /// `eˣ` for `x` clamped to [−87, 88] (results stay normal and finite).
-    @inlinable @inline(__always)
-    public static func exp(_ x: Vector) -> Vector {
-        // Compare-and-select, not pointwiseMin/Max: those keep IEEE NaN semantics lane by lane
-        // and compile to scalar code.
-        let low = Vector(repeating: -87), high = Vector(repeating: 88)
-        let clamped = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
+    @inline(__always) static func bits(_ v: Vector) -> Bits { unsafeBitCast(v, to: Bits.self) }
+    @inline(__always) static func vector(_ b: Bits) -> Vector { unsafeBitCast(b, to: Vector.self) }
+
+    /// `mask ? a : b` lane-wise for a mask of all-ones / all-zeros lanes.
+    @inline(__always) static func blend(_ mask: Bits, _ a: Bits, _ b: Bits) -> Bits { (a & mask) | (b & ~mask) }
+
+    /// `eˣ` for `x ≤ 0`; arguments below −87 give e⁻⁸⁷ (≈ 1.6·10⁻³⁸).
+    @inline(__always)
+    public static func expNonPositive(_ x: Vector) -> Vector {
+        let xb = bits(x)
+        // All ones where |x| > 87: non-negative floats order like their bit patterns.
+        let beyond = (Bits(repeating: 0x42AE_0000) &- (xb & 0x7FFF_FFFF)) &>> 31
+        let clamped = vector(blend(beyond, Bits(repeating: Int32(bitPattern: 0xC2AE_0000)), xb))   // −87
         // t = x·log₂e + 1.5·2²³ rounds x·log₂e to the nearest integer n, held in t's low bits.
         let shifter: Float = 12_582_912
         let t = clamped * 1.442_695_040_888_963_4 + shifter
@@ -43,23 +56,27 @@ public enum VectorActivations {
         p = p * r + 0.499_999_920_797_255_86
         p = p * r + 1.000_000_036_323_614_8
         p = p * r + 1.000_000_000_554_174_5
-        let integer = unsafeBitCast(t, to: SIMD8<Int32>.self) &- 0x4B40_0000   // n
-        let scale = unsafeBitCast((integer &+ 127) &<< 23, to: Vector.self)     // 2ⁿ
+        let scale = vector(((bits(t) &- 0x4B40_0000) &+ 127) &<< 23)          // 2ⁿ
         return p * scale
     }
 
     /// `σ(x) = 1 / (1 + e^(−x))`.
-    @inlinable @inline(__always)
+    @inline(__always)
     public static func sigmoid(_ x: Vector) -> Vector {
-        1 / (1 + exp(-x))
+        let xb = bits(x)
+        let e = expNonPositive(vector(xb | Int32(bitPattern: 0x8000_0000)))      // e^(−|x|)
+        let negative = xb &>> 31
+        let numerator = vector(blend(negative, bits(e), bits(Vector(repeating: 1))))
+        return numerator / (1 + e)
     }
 
     /// `tanh x`.
-    @inlinable @inline(__always)
+    @inline(__always)
     public static func tanh(_ x: Vector) -> Vector {
-        let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
-        let magnitude = unsafeBitCast(bits & 0x7FFF_FFFF, to: Vector.self)
-        let e = exp(-2 * magnitude)
+        let xb = bits(x)
+        let magnitudeBits = xb & 0x7FFF_FFFF
+        let magnitude = vector(magnitudeBits)
+        let e = expNonPositive(-2 * magnitude)
         let large = (1 - e) / (1 + e)
         let u = x * x
         var p = Vector(repeating: -0.005_660_025_363_342_088)
@@ -69,9 +86,9 @@ public enum VectorActivations {
         p = p * u + -0.333_332_605_468_449_9
         p = p * u + 0.999_999_996_079_252_5
         let small = magnitude * p
-        let result = large.replacing(with: small, where: magnitude .< 0.625)
+        let useSmall = (magnitudeBits &- 0x3F20_0000) &>> 31                     // |x| < 0.625
         // tanh is odd: put x's sign bit on |tanh x|.
-        return unsafeBitCast(unsafeBitCast(result, to: SIMD8<UInt32>.self) | (bits & 0x8000_0000), to: Vector.self)
+        return vector(blend(useSmall, bits(small), bits(large)) | (xb & Int32(bitPattern: 0x8000_0000)))
     }
 }
 
