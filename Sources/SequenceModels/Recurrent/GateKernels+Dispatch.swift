@@ -65,4 +65,26 @@ enum GateKernels {
         }
         ReferenceGateKernels<S>.elmanBackward(a)
     }
+
+    /// `destination (cols × rows) = sourceᵀ` for a row-major `source` (rows × cols), in a
+    /// loop compiled for the concrete scalar type (the engine's own code runs unspecialised).
+    /// - Complexity: O(rows · cols).
+    static func transpose<S: NeuralScalar>(_ source: UnsafePointer<S>, rows: Int, cols: Int, into destination: UnsafeMutablePointer<S>) {
+        if S.self == Float.self {
+            return transposeLoop(UnsafeRawPointer(source).assumingMemoryBound(to: Float.self), rows: rows, cols: cols,
+                                 into: UnsafeMutableRawPointer(destination).assumingMemoryBound(to: Float.self))
+        }
+        if S.self == Double.self {
+            return transposeLoop(UnsafeRawPointer(source).assumingMemoryBound(to: Double.self), rows: rows, cols: cols,
+                                 into: UnsafeMutableRawPointer(destination).assumingMemoryBound(to: Double.self))
+        }
+        transposeLoop(source, rows: rows, cols: cols, into: destination)
+    }
+
+    @inline(__always)
+    private static func transposeLoop<S>(_ source: UnsafePointer<S>, rows: Int, cols: Int, into destination: UnsafeMutablePointer<S>) {
+        for r in 0..<rows {
+            for c in 0..<cols { destination[c * rows + r] = source[r * cols + c] }
+        }
+    }
 }

@@ -77,7 +77,7 @@ extension RecurrentEngine {
                             GateKernels.lstmBackward(LSTMBackwardStep(gates: gates + g, tanhCell: tanhCell + s, cellPrevious: cell + s,
                                                                       hiddenGradient: dH + s, cellGradient: dcRows, biasGradient: dbxPart,
                                                                       batch: m, size: h), path)
-                            if cut { dcRows.update(repeating: 0, count: m * h) }
+                            if cut { setToZero(dcRows, count: m * h) }
                         case .gru:
                             GateKernels.gruBackward(GRUBackwardStep(gates: gates + g, recurrentGradient: dRec + g, newGatePart: newGatePart + s,
                                                                     hiddenPrevious: hidden + s, hiddenGradient: dH + s,

@@ -101,11 +101,11 @@ final class RecurrentEngine<S: NeuralScalar> {
             let input: UnsafePointer<S> = l == 0 ? UnsafePointer(xTM) : UnsafePointer(workspaces[l - 1].hidden.pointer + b * h)
             let gates = ws.gates.reserve(t * b * gh)
             let hidden = ws.hidden.reserve((t + 1) * b * h)
-            if let h0 = initialHidden { copyScalars(h0[l], to: hidden, count: b * h) } else { hidden.update(repeating: 0, count: b * h) }
+            if let h0 = initialHidden { copyScalars(h0[l], to: hidden, count: b * h) } else { setToZero(hidden, count: b * h) }
             let hasCell = kind.hasCellState
             let cell = ws.cell.reserve(hasCell ? (t + 1) * b * h : 1)
             if hasCell {
-                if let c0 = initialCell { copyScalars(c0[l], to: cell, count: b * h) } else { cell.update(repeating: 0, count: b * h) }
+                if let c0 = initialCell { copyScalars(c0[l], to: cell, count: b * h) } else { setToZero(cell, count: b * h) }
             }
             let tanhCell = ws.tanhCell.reserve(hasCell ? t * b * h : 1)
             let newGatePart = ws.newGatePart.reserve(kind == .gru ? t * b * h : 1)
@@ -118,7 +118,7 @@ final class RecurrentEngine<S: NeuralScalar> {
                     S.gemm(.none, .transpose, m: t * b, n: gh, k: p.inputSize, alpha: 1, a: input, lda: p.inputSize,
                            b: wih.baseAddress!, ldb: p.inputSize, beta: 0, c: gates, ldc: gh)
                     let whhT = ws.weightHHTransposed.reserve(gh * h)
-                    for n in 0..<gh { for k in 0..<h { whhT[k * gh + n] = whh[n * h + k] } }
+                    GateKernels.transpose(whh.baseAddress!, rows: gh, cols: h, into: whhT)
                     forEachPartition(parts) { _, rows in
                         let r0 = rows.lowerBound
                         for step in 0..<t {

@@ -16,7 +16,7 @@ final class ScratchBuffer<Scalar: BLASScalar> {
     init() {
         capacity = 0
         pointer = .allocate(capacity: 1)
-        pointer.initialize(to: 0)
+        setToZero(pointer, count: 1)
     }
 
     deinit { pointer.deallocate() }
@@ -27,7 +27,7 @@ final class ScratchBuffer<Scalar: BLASScalar> {
         if count > capacity {
             pointer.deallocate()
             pointer = .allocate(capacity: count)
-            pointer.initialize(repeating: 0, count: count)
+            setToZero(pointer, count: count)
             capacity = count
         }
         return pointer
@@ -36,9 +36,16 @@ final class ScratchBuffer<Scalar: BLASScalar> {
     /// A pointer to `count` zeros.
     func zeroed(_ count: Int) -> UnsafeMutablePointer<Scalar> {
         let p = reserve(count)
-        p.update(repeating: 0, count: count)
+        setToZero(p, count: count)
         return p
     }
+}
+
+/// Zeroes `count` scalars with one memset. (`update(repeating:count:)` on a generic scalar runs
+/// element by element through witness tables when the caller is unspecialised, as every
+/// caller from another module is; the all-zero bit pattern is 0 for Float and Double.)
+func setToZero<S: BLASScalar>(_ p: UnsafeMutablePointer<S>, count: Int) {
+    UnsafeMutableRawPointer(p).initializeMemory(as: UInt8.self, repeating: 0, count: count * MemoryLayout<S>.stride)
 }
 
 /// Copies `tensor` (which must hold `count` scalars) to `destination`.
