@@ -83,8 +83,31 @@ enum GateKernels {
 
     @inline(__always)
     private static func transposeLoop<S>(_ source: UnsafePointer<S>, rows: Int, cols: Int, into destination: UnsafeMutablePointer<S>) {
-        for r in 0..<rows {
-            for c in 0..<cols { destination[c * rows + r] = source[r * cols + c] }
+        for c in 0..<cols {
+            for r in 0..<rows { destination[c * rows + r] = source[r * cols + c] }
+        }
+    }
+
+    /// `destination (cols × rows) += sourceᵀ` for a row-major `source` (rows × cols), specialised
+    /// like `transpose`.
+    /// - Complexity: O(rows · cols).
+    static func addTransposed<S: NeuralScalar>(_ source: UnsafePointer<S>, rows: Int, cols: Int, into destination: UnsafeMutablePointer<S>) {
+        if S.self == Float.self {
+            return addTransposedLoop(UnsafeRawPointer(source).assumingMemoryBound(to: Float.self), rows: rows, cols: cols,
+                                     into: UnsafeMutableRawPointer(destination).assumingMemoryBound(to: Float.self))
+        }
+        if S.self == Double.self {
+            return addTransposedLoop(UnsafeRawPointer(source).assumingMemoryBound(to: Double.self), rows: rows, cols: cols,
+                                     into: UnsafeMutableRawPointer(destination).assumingMemoryBound(to: Double.self))
+        }
+        addTransposedLoop(source, rows: rows, cols: cols, into: destination)
+    }
+
+    @inline(__always)
+    private static func addTransposedLoop<S: NeuralScalar>(_ source: UnsafePointer<S>, rows: Int, cols: Int,
+                                                           into destination: UnsafeMutablePointer<S>) {
+        for c in 0..<cols {
+            for r in 0..<rows { destination[c * rows + r] += source[r * cols + c] }
         }
     }
 }

@@ -60,6 +60,8 @@ final class RecurrentEngine<S: NeuralScalar> {
     /// Ping-pong (T, B, H) buffers for ∂L/∂h of the layer being differentiated.
     let hiddenGradients = (ScratchBuffer<S>(), ScratchBuffer<S>())
     let inputGradientTimeMajor = ScratchBuffer<S>()
+    /// (n, G·H) transposed weight gradient before it is added to a parameter.
+    let weightGradientScratch = ScratchBuffer<S>()
     let carriedCellGradient = ScratchBuffer<S>()
     let initialHiddenGradient = ScratchBuffer<S>()
 
