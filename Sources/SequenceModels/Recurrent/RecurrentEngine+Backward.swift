@@ -48,7 +48,7 @@ extension RecurrentEngine {
             if src.count > 0 { copyBatchMajorToTimeMajor(src.baseAddress!, top, batch: b, time: t, width: h) }
         }
         var initialHidden: [Tensor<S>] = [], initialCell: [Tensor<S>] = []
-        var inputGradient = Tensor<S>(shape: [b, t, inputSize])
+        var inputGradient: Tensor<S>? = nil
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
             let p = layers[l], ws = workspaces[l]
             let dH = current.pointer
@@ -103,8 +103,13 @@ extension RecurrentEngine {
             accumulateWeightGradient(delta: dRec, inputs: hidden, width: h, rows: t * b, gates: gh, into: p.weightHH)
             let recurrentBias = kind == .gru ? dbh : dbx
             for part in parts.indices {
-                p.biasIH.gradient.withUnsafeMutableBufferPointer { grad in for j in 0..<gh { grad[j] += dbx[part * gh + j] } }
-                p.biasHH.gradient.withUnsafeMutableBufferPointer { grad in for j in 0..<gh { grad[j] += recurrentBias[part * gh + j] } }
+                // A (1 × G·H) row added "transposed" is a plain vector add, in a specialised loop.
+                p.biasIH.gradient.withUnsafeMutableBufferPointer { grad in
+                    GateKernels.addTransposed(dbx + part * gh, rows: 1, cols: gh, into: grad.baseAddress!)
+                }
+                p.biasHH.gradient.withUnsafeMutableBufferPointer { grad in
+                    GateKernels.addTransposed(recurrentBias + part * gh, rows: 1, cols: gh, into: grad.baseAddress!)
+                }
             }
 
             // ∂L/∂(this layer's input) = δ_x · W_ih, time-major.
@@ -117,11 +122,12 @@ extension RecurrentEngine {
             if l > 0 {
                 swap(&current, &below)
             } else {
-                inputGradient.withUnsafeMutableBufferPointer { out in
+                inputGradient = Tensor<S>(shape: [b, t, width]) { out in
                     if out.count > 0 { copyTimeMajorToBatchMajor(dX, out.baseAddress!, batch: b, time: t, width: width) }
                 }
             }
         }
+        guard let inputGradient else { preconditionFailure("recurrent backward visited no layer") } // invariant: layers is non-empty
         return (inputGradient, Array(initialHidden.reversed()), hasCell ? Array(initialCell.reversed()) : nil)
     }
 
