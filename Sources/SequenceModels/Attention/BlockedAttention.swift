@@ -16,8 +16,13 @@
 //     ∂V += Pᵀ ∂O,  ∂P = ∂O Vᵀ,  ∂S = P ⊙ (∂P − D),  ∂Q += ∂S K / √dₕ,  ∂K += ∂Sᵀ Q / √dₕ.
 // Hidden keys (after t when causal, or masked out) get probability exactly 0; a query that sees
 // no key at all gets output 0, L = −∞ and zero gradients.
+// The kernel works in base 2 (SoftmaxKernels): the score product carries log₂e in its scale,
+// so m, L and the exponentials are base-2 quantities; ∂S is unchanged because P is.
 
 import LinearAlgebra
+
+/// log₂e, folded into the score scale of the base-2 softmax.
+let log2e = 1.442_695_040_888_963_4
 
 /// Tile sizes of the blocked kernel.
 struct AttentionTiles {
@@ -36,7 +41,7 @@ struct BlockedAttentionForward: ScalarSpecialized, @unchecked Sendable {   // it
     let keep: UnsafePointer<Bool>?
     /// (B, T, d) output, every element written.
     let merged: UnsafeMutableRawPointer
-    /// (B, h, T) log-sum-exp per query row, every element written.
+    /// (B, h, T) base-2 log-sum-exp per query row, every element written.
     let logSumExp: UnsafeMutableRawPointer
 
     func callAsFunction<S: NeuralScalar>(_: S.Type) {
@@ -52,9 +57,9 @@ struct BlockedAttentionForward: ScalarSpecialized, @unchecked Sendable {   // it
         let out = merged.assumingMemoryBound(to: S.self) + mergedOffset
         let lse = logSumExp.assumingMemoryBound(to: S.self) + item * T
         let keepRow = keep.map { $0 + b * T }
-        let scale = S(p.scale)
+        let scale2 = S(p.scale * log2e)
 
-        let scores = UnsafeMutablePointer<S>.allocate(capacity: br * bc)   // tile of s, then of P
+        let scores = UnsafeMutablePointer<S>.allocate(capacity: br * bc)   // tile of s·log₂e, then of P
         let acc = UnsafeMutablePointer<S>.allocate(capacity: br * dh)      // un-normalised outputs
         let rowMax = UnsafeMutablePointer<S>.allocate(capacity: br)
         let rowSum = UnsafeMutablePointer<S>.allocate(capacity: br)
@@ -68,7 +73,7 @@ struct BlockedAttentionForward: ScalarSpecialized, @unchecked Sendable {   // it
             let keyEnd = p.causal ? q0 + rows : T
             for k0 in stride(from: 0, to: keyEnd, by: bc) {
                 let cols = Swift.min(bc, keyEnd - k0)
-                S.gemm(.none, .transpose, m: rows, n: cols, k: dh, alpha: scale, a: q + q0 * ld, lda: ld,
+                S.gemm(.none, .transpose, m: rows, n: cols, k: dh, alpha: scale2, a: q + q0 * ld, lda: ld,
                        b: k + k0 * ld, ldb: ld, beta: 0, c: scores, ldc: cols)             // (rows, cols)
                 for r in 0..<rows {
                     let row = scores + r * cols
@@ -84,11 +89,11 @@ struct BlockedAttentionForward: ScalarSpecialized, @unchecked Sendable {   // it
                         row.update(repeating: 0, count: visible)
                         continue
                     }
-                    let blockSum = SoftmaxKernels.exponentiate(row, visible, shift: newMax)
+                    let blockSum = SoftmaxKernels.exponentiate2(row, visible, shift: newMax)
                     if newMax == previous {
                         rowSum[r] += blockSum
                     } else {
-                        let alpha = SoftmaxKernels.scalarExp(previous - newMax)   // 0 when previous = −∞
+                        let alpha = SoftmaxKernels.scalarExp2(previous - newMax)  // 0 when previous = −∞
                         rowSum[r] = rowSum[r] * alpha + blockSum
                         let a = acc + r * dh
                         for c in 0..<dh { a[c] *= alpha }
@@ -103,7 +108,7 @@ struct BlockedAttentionForward: ScalarSpecialized, @unchecked Sendable {   // it
                 let inverse: S = l > 0 ? 1 / l : 0
                 let a = acc + r * dh, o = out + (q0 + r) * d
                 for c in 0..<dh { o[c] = a[c] * inverse }
-                lse[q0 + r] = l > 0 ? rowMax[r] + S.log(l) : -.infinity
+                lse[q0 + r] = l > 0 ? rowMax[r] + S.log2(l) : -.infinity
             }
         }
     }
@@ -139,7 +144,7 @@ struct BlockedAttentionBackward: ScalarSpecialized, @unchecked Sendable {  // it
         let dO = mergedGradient.assumingMemoryBound(to: S.self) + mergedOffset
         let lse = logSumExp.assumingMemoryBound(to: S.self) + item * T
         let keepRow = keep.map { $0 + b * T }
-        let scale = S(p.scale)
+        let scale = S(p.scale), scale2 = S(p.scale * log2e)
 
         let probabilities = UnsafeMutablePointer<S>.allocate(capacity: br * bc)
         let dScores = UnsafeMutablePointer<S>.allocate(capacity: br * bc)
@@ -157,8 +162,8 @@ struct BlockedAttentionBackward: ScalarSpecialized, @unchecked Sendable {  // it
             for k0 in stride(from: 0, to: keyEnd, by: bc) {
                 let cols = Swift.min(bc, keyEnd - k0)
                 let P = probabilities, dS = dScores
-                S.gemm(.none, .transpose, m: rows, n: cols, k: dh, alpha: scale, a: q + q0 * ld, lda: ld,
-                       b: k + k0 * ld, ldb: ld, beta: 0, c: P, ldc: cols)                 // scores (rows, cols)
+                S.gemm(.none, .transpose, m: rows, n: cols, k: dh, alpha: scale2, a: q + q0 * ld, lda: ld,
+                       b: k + k0 * ld, ldb: ld, beta: 0, c: P, ldc: cols)                 // s·log₂e (rows, cols)
                 for r in 0..<rows {
                     let row = P + r * cols
                     let shift = lse[q0 + r]
@@ -166,7 +171,7 @@ struct BlockedAttentionBackward: ScalarSpecialized, @unchecked Sendable {  // it
                     if let keepRow {
                         for c in 0..<visible where !keepRow[k0 + c] { row[c] = -.infinity }
                     }
-                    _ = SoftmaxKernels.exponentiate(row, visible, shift: shift)        // P = e^(s − L)
+                    _ = SoftmaxKernels.exponentiate2(row, visible, shift: shift)       // P = 2^(s·log₂e − L)
                     for c in visible..<cols { row[c] = 0 }
                 }
                 S.gemm(.transpose, .none, m: cols, n: dh, k: rows, alpha: 1, a: P, lda: cols,

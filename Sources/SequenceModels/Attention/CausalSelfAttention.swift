@@ -136,7 +136,7 @@ public final class CausalSelfAttention<Scalar: NeuralScalar>: Layer {
         let problem = AttentionProblem(batch: batch, time: time, modelSize: d, heads: heads, causal: isCausal)
         let keep = keyMask.map { $0.scalars.map { $0 != 0 } }
 
-        var qkv = Tensor.matmul(x.reshaped([batch * time, d]), .none, qkvWeight.value, .none)   // (B·T, 3d)
+        var qkv = Tensor.product(x.reshaped([batch * time, d]), .none, qkvWeight.value, .none)   // (B·T, 3d)
         if let qkvBias { qkv.addToEveryRow(qkvBias.value) }
         qkv.reshape([batch, time, 3 * d])
         var merged = Tensor<Scalar>(shape: [batch, time, d]) { _ in }    // every element written below
@@ -168,7 +168,7 @@ public final class CausalSelfAttention<Scalar: NeuralScalar>: Layer {
                 }
             }
         }
-        var y = Tensor.matmul(merged.reshaped([batch * time, d]), .none, outputWeight.value, .none)   // (B·T, d)
+        var y = Tensor.product(merged.reshaped([batch * time, d]), .none, outputWeight.value, .none)   // (B·T, d)
         if let outputBias { y.addToEveryRow(outputBias.value) }
         y.reshape([batch, time, d])
         cache = Cache(problem: problem, algorithm: algorithm, input: x, qkv: qkv, merged: merged,
@@ -183,10 +183,10 @@ public final class CausalSelfAttention<Scalar: NeuralScalar>: Layer {
         let dyRows = dy.reshaped([rows, d])
         Tensor.matmul(c.merged.reshaped([rows, d]), .transpose, dyRows, .none, into: &outputWeight.gradient, beta: 1)
         if let outputBias { dyRows.accumulateColumnSums(into: &outputBias.gradient) }
-        var dMerged = Tensor.matmul(dyRows, .none, outputWeight.value, .transpose)        // (B·T, d)
+        var dMerged = Tensor.product(dyRows, .none, outputWeight.value, .transpose)        // (B·T, d)
         dMerged.reshape([p.batch, p.time, d])
 
-        var dqkv = Tensor<Scalar>(shape: [p.batch, p.time, 3 * d])                       // zero: kernels accumulate
+        var dqkv = Tensor<Scalar>.zeroFilled([p.batch, p.time, 3 * d])                   // kernels accumulate
         c.keep.withOptionalBuffer { keepPointer in
             c.qkv.withUnsafeBufferPointer { pqkv in
                 dMerged.withUnsafeBufferPointer { pdm in
@@ -216,7 +216,7 @@ public final class CausalSelfAttention<Scalar: NeuralScalar>: Layer {
         let dqkvRows = dqkv.reshaped([rows, 3 * d])
         Tensor.matmul(c.input.reshaped([rows, d]), .transpose, dqkvRows, .none, into: &qkvWeight.gradient, beta: 1)
         if let qkvBias { dqkvRows.accumulateColumnSums(into: &qkvBias.gradient) }
-        var dx = Tensor.matmul(dqkvRows, .none, qkvWeight.value, .transpose)             // (B·T, d)
+        var dx = Tensor.product(dqkvRows, .none, qkvWeight.value, .transpose)             // (B·T, d)
         dx.reshape(c.input.shape)
         return dx
     }
