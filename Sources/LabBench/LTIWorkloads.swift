@@ -20,6 +20,11 @@ public struct BenchOptions: Sendable {
     public var fftL = [1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20]
     /// Batched cases (channels, L).
     public var fftBatch: [(Int, Int)] = [(64, 1 << 14)]
+    /// `attention`: sequence lengths, head counts, model width and batch.
+    public var attnT = [256, 1024]
+    public var attnHeads = [1, 4]
+    public var attnD = 64
+    public var attnBatch = 8
     /// Keep only peers whose name contains one of these (empty: all).
     public var peers: [String] = []
     /// Skip a case predicted to take longer than this per run (s).

@@ -5,11 +5,13 @@ import Reports
 public enum BenchWorkload: String, CaseIterable, Sendable {
     case ltiScan = "lti_scan"
     case ltiKernel = "lti_kernel"
+    case attention
 
     public func run(_ opts: BenchOptions, emit: (JSONValue) -> Void) throws {
         switch self {
         case .ltiScan: try LTIWorkloads.scan(opts, emit: emit)
         case .ltiKernel: try LTIWorkloads.kernel(opts, emit: emit)
+        case .attention: try AttentionWorkload.run(opts, emit: emit)
         }
     }
 }
