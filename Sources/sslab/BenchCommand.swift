@@ -23,6 +23,8 @@ struct Bench: ParsableCommand {
     @Option(help: "Extra MIMO systems N:m:p, comma-separated (empty string: none).") var mimo: String?
     @Option(name: .customLong("fft-L"), help: "Single-channel lengths for fft_conv.") var fftL: LengthList?
     @Option(name: .customLong("fft-batch"), help: "Batched fft_conv cases CHANNELSxL, comma-separated.") var fftBatch: String?
+    @Option(name: .customLong("attn-T"), help: "Sequence lengths for attention.") var attnT: LengthList?
+    @Option(name: .customLong("attn-heads"), help: "Head counts for attention.") var attnHeads: LengthList?
     @Option(help: "Only peers whose name contains one of these (comma list).") var peers: String?
     @Option(help: "Skip cases predicted to take longer than this per run (s).") var maxSingle: Double = 15
     @Flag(help: "Small shapes and few runs: a smoke test.") var quick = false
@@ -40,12 +42,15 @@ struct Bench: ParsableCommand {
         if quick {
             opts.scanN = [4, 64]; opts.scanL = [1000, 10_000]; opts.kernelN = [4, 64]; opts.kernelL = [1000, 10_000]
             opts.mimo = []; opts.fftL = [1 << 10, 1 << 14]; opts.fftBatch = []; opts.policy = .quick
+            opts.attnT = [256]
         }
         if let v = scanN?.values { opts.scanN = v }
         if let v = scanL?.values { opts.scanL = v }
         if let v = kernelN?.values { opts.kernelN = v }
         if let v = kernelL?.values { opts.kernelL = v }
         if let v = fftL?.values { opts.fftL = v }
+        if let v = attnT?.values { opts.attnT = v }
+        if let v = attnHeads?.values { opts.attnHeads = v }
         if let mimo { opts.mimo = try parseTriples(mimo) }
         if let fftBatch { opts.fftBatch = try parsePairs(fftBatch) }
         if let peers { opts.peers = peers.split(separator: ",").map(String.init) }
