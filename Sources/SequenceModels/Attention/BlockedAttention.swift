@@ -171,7 +171,7 @@ struct BlockedAttentionBackward: ScalarSpecialized, @unchecked Sendable {  // it
                     if let keepRow {
                         for c in 0..<visible where !keepRow[k0 + c] { row[c] = -.infinity }
                     }
-                    _ = SoftmaxKernels.exponentiate2(row, visible, shift: shift)       // P = 2^(s·log₂e − L)
+                    SoftmaxKernels.exponentiate2InPlace(row, visible, shift: shift)    // P = 2^(s·log₂e − L)
                     for c in visible..<cols { row[c] = 0 }
                 }
                 S.gemm(.transpose, .none, m: cols, n: dh, k: rows, alpha: 1, a: P, lda: cols,
