@@ -44,29 +44,16 @@ public final class TemporalPool<Scalar: NeuralScalar>: Layer {
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(x.rank == 3 && x.shape[1] >= kernelSize, "TemporalPool(k \(kernelSize)) got input \(x.shape)") // invariant: shapes checked by caller
         let (batch, time, channels) = (x.shape[0], x.shape[1], x.shape[2])
-        let steps = (time - kernelSize) / stride + 1, k = kernelSize, s = stride, kind = self.kind
+        let steps = (time - kernelSize) / stride + 1
         inputShape = x.shape
         var indices = [Int](repeating: 0, count: kind == .max ? batch * steps * channels : 0)
-        let y = Tensor<Scalar>(shape: [batch, steps, channels]) { out in
-            x.withUnsafeBufferPointer { px in
-                for b in 0..<batch {
-                    for j in 0..<steps {
-                        for c in 0..<channels {
-                            let first = (b * time + j * s) * channels + c
-                            let o = (b * steps + j) * channels + c
-                            switch kind {
-                            case .average:
-                                var total: Scalar = 0
-                                for u in 0..<k { total += px[first + u * channels] }
-                                out[o] = total / Scalar(k)
-                            case .max:
-                                var best = first
-                                for u in 1..<k where px[first + u * channels] > px[best] { best = first + u * channels }
-                                out[o] = px[best]
-                                indices[o] = best
-                            }
-                        }
-                    }
+        var y = Tensor<Scalar>.zeroFilled([batch, steps, channels])
+        x.withUnsafeBufferPointer { px in
+            y.withUnsafeMutableBufferPointer { py in
+                indices.withUnsafeMutableBufferPointer { pi in
+                    PoolingKernel(kind: kind, backward: false, batch: batch, time: time, channels: channels, steps: steps,
+                                  kernelSize: kernelSize, stride: stride, input: UnsafeMutableRawPointer(mutating: px.baseAddress!),
+                                  output: UnsafeMutableRawPointer(py.baseAddress!), argmax: pi.baseAddress).run(for: Scalar.self)
                 }
             }
         }
@@ -77,29 +64,59 @@ public final class TemporalPool<Scalar: NeuralScalar>: Layer {
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let shape = inputShape else { preconditionFailure("TemporalPool.backward called before forward") } // invariant: forward/backward pairing
         let (batch, time, channels) = (shape[0], shape[1], shape[2])
-        let steps = (time - kernelSize) / stride + 1, k = kernelSize, s = stride
+        let steps = (time - kernelSize) / stride + 1
         precondition(dy.shape == [batch, steps, channels], "TemporalPool.backward: gradient \(dy.shape) for input \(shape)") // invariant: shapes checked by caller
-        var dx = Tensor<Scalar>(shape: shape)
-        dy.withUnsafeBufferPointer { g in
-            dx.withUnsafeMutableBufferPointer { out in
-                switch kind {
-                case .average:
-                    let share = 1 / Scalar(k)
-                    for b in 0..<batch {
-                        for j in 0..<steps {
-                            for c in 0..<channels {
-                                let first = (b * time + j * s) * channels + c
-                                let v = g[(b * steps + j) * channels + c] * share
-                                for u in 0..<k { out[first + u * channels] += v }
-                            }
-                        }
-                    }
-                case .max:
-                    for (o, i) in argmax.enumerated() { out[i] += g[o] }
+        var dx = Tensor<Scalar>.zeroFilled(shape)
+        dx.withUnsafeMutableBufferPointer { pdx in
+            dy.withUnsafeBufferPointer { g in
+                argmax.withUnsafeMutableBufferPointer { pi in
+                    PoolingKernel(kind: kind, backward: true, batch: batch, time: time, channels: channels, steps: steps,
+                                  kernelSize: kernelSize, stride: stride, input: UnsafeMutableRawPointer(pdx.baseAddress!),
+                                  output: UnsafeMutableRawPointer(mutating: g.baseAddress!), argmax: pi.baseAddress).run(for: Scalar.self)
                 }
             }
         }
         return dx
+    }
+}
+
+/// The pooling loops, run as specialised code (see `ScalarSpecialized`). Forward reads `input`
+/// and writes `output` (and `argmax` for max); backward reads `output` (∂y) and accumulates into
+/// `input` (∂x, zeroed).
+private struct PoolingKernel: ScalarSpecialized {
+    let kind: PoolingKind
+    let backward: Bool
+    let batch, time, channels, steps, kernelSize, stride: Int
+    let input: UnsafeMutableRawPointer
+    let output: UnsafeMutableRawPointer
+    let argmax: UnsafeMutablePointer<Int>?
+
+    func callAsFunction<S: NeuralScalar>(_: S.Type) {
+        let x = input.assumingMemoryBound(to: S.self), y = output.assumingMemoryBound(to: S.self)
+        let k = kernelSize, share = 1 / S(k)
+        if backward && kind == .max, let argmax {
+            for o in 0..<(batch * steps * channels) { x[argmax[o]] += y[o] }
+            return
+        }
+        for b in 0..<batch {
+            for j in 0..<steps {
+                let first = (b * time + j * stride) * channels, o = (b * steps + j) * channels
+                switch (kind, backward) {
+                case (.average, false):
+                    for u in 0..<k { for c in 0..<channels { y[o + c] += x[first + u * channels + c] } }
+                    for c in 0..<channels { y[o + c] *= share }
+                case (.average, true):
+                    for u in 0..<k { for c in 0..<channels { x[first + u * channels + c] += y[o + c] * share } }
+                case (.max, _):
+                    for c in 0..<channels {
+                        var best = first + c
+                        for u in 1..<k where x[first + u * channels + c] > x[best] { best = first + u * channels + c }
+                        y[o + c] = x[best]
+                        argmax?[o + c] = best
+                    }
+                }
+            }
+        }
     }
 }
 
@@ -175,15 +192,18 @@ public final class GlobalAveragePool<Scalar: NeuralScalar>: Layer {
         let (batch, time, channels) = (shape[0], shape[1], shape[2])
         precondition(dy.shape == [batch, channels], "GlobalAveragePool.backward: gradient \(dy.shape) for input \(shape)") // invariant: shapes checked by caller
         let w = weights(batch: batch, time: time)
-        return Tensor(shape: shape) { out in
+        var dx = Tensor<Scalar>.zeroFilled(shape)
+        guard dx.count > 0 else { return dx }
+        w.withUnsafeBufferPointer { pw in
             dy.withUnsafeBufferPointer { g in
-                for b in 0..<batch {
-                    for t in 0..<time {
-                        let wt = w[b * time + t], row = (b * time + t) * channels
-                        for c in 0..<channels { out[row + c] = wt * g[b * channels + c] }
+                dx.withUnsafeMutableBufferPointer { out in
+                    for b in 0..<batch {                                // ∂x_b = w_b ∂y_bᵀ: one rank-1 update
+                        Scalar.ger(m: time, n: channels, alpha: 1, x: pw.baseAddress! + b * time, incx: 1,
+                                   y: g.baseAddress! + b * channels, incy: 1, a: out.baseAddress! + b * time * channels, lda: channels)
                     }
                 }
             }
         }
+        return dx
     }
 }
