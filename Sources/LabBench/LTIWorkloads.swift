@@ -28,6 +28,11 @@ public struct BenchOptions: Sendable {
     public var lstmHidden = [32, 128]
     public var lstmBatch = 32
     public var lstmSeq = 128
+    /// `attention`: sequence lengths, head counts, model width and batch.
+    public var attnT = [256, 1024]
+    public var attnHeads = [1, 4]
+    public var attnD = 64
+    public var attnBatch = 8
     /// Keep only peers whose name contains one of these (empty: all).
     public var peers: [String] = []
     /// Skip a case predicted to take longer than this per run (s).

@@ -8,6 +8,7 @@ public enum BenchWorkload: String, CaseIterable, Sendable {
     case fftConv = "fft_conv"
     case ssmStep = "ssm_step"
     case lstmStep = "lstm_step"
+    case attention
 
     public func run(_ opts: BenchOptions, emit: (JSONValue) -> Void) throws {
         switch self {
@@ -16,6 +17,7 @@ public enum BenchWorkload: String, CaseIterable, Sendable {
         case .fftConv: try FFTConvWorkload.run(opts, emit: emit)
         case .ssmStep: try SSMWorkload.run(opts, emit: emit)
         case .lstmStep: try LSTMWorkload.run(opts, emit: emit)
+        case .attention: try AttentionWorkload.run(opts, emit: emit)
         }
     }
 }
