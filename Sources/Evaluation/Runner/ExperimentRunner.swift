@@ -149,6 +149,10 @@ public final class ExperimentRunner: Sendable {
             for (k, v) in try Scoring.score(problem, prediction, metrics: spec.metrics) { record.metrics[k.rawValue] = v }
             record.testPoints = try Self.testPoints(problem, prediction)
             record.predictionFile = try PredictionFile.write(problem, prediction, directory: directory, key: record.key)
+            if let lti = model as? any KernelReporting {
+                let kernels = try lti.kernels(length: 256, limit: 16)
+                if !kernels.isEmpty { try PredictionFile.writeKernels(kernels, directory: directory, key: record.key) }
+            }
         } catch let e as RunError {
             record.status = "failed"; record.reason = e.description
         } catch let e as CustomStringConvertible where !(e is ResultStoreError) && !(e is AtomicFileError) {

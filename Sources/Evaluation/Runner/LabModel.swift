@@ -81,3 +81,11 @@ public enum RunError: Error, Equatable, Sendable, CustomStringConvertible {
         }
     }
 }
+
+/// Models that are linear time-invariant systems, or contain banks of them (an SSM's channels,
+/// an identified state-space model), expose their impulse responses so the lab can plot their
+/// kernels and frequency responses. Kernels are in the model's normalised units, h[0] first.
+public protocol KernelReporting: LabModel {
+    /// Up to `limit` named kernels of `length` taps (e.g. "layer1.ch3", "y1←u1").
+    func kernels(length: Int, limit: Int) throws -> [(name: String, taps: [Double])]
+}

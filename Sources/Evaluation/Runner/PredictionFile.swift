@@ -1,5 +1,6 @@
 // PredictionFile.swift — predictions against truth for plots, in original units:
-// predictions/<dataset>__<model>__seed<seed>.csv, written atomically.
+// predictions/<dataset>__<model>__seed<seed>.csv, written atomically (and, for models that are
+// LTI systems, their kernels in kernels/<same name>).
 //   I/O tasks: the first test segment, columns t, <output>_true, <output>_pred per output
 //   forecast: every test origin and step, columns origin, h, <channel>_true, <channel>_pred
 //   classification: index, true, pred (class indices)
@@ -55,5 +56,16 @@ enum PredictionFile {
         let relative = fileName(key)
         try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: directory.appendingPathComponent(relative).path)
         return relative
+    }
+
+    /// kernels/<dataset>__<model>__seed<seed>.csv: column k, then one column per kernel.
+    static func writeKernels(_ kernels: [(name: String, taps: [Double])], directory: URL, key: RunKey) throws {
+        let relative = fileName(key).replacingOccurrences(of: "predictions/", with: "kernels/")
+        let length = kernels.map(\.taps.count).max() ?? 0
+        var lines = [CSV.line(["k"] + kernels.map(\.name))]
+        for k in 0..<length {
+            lines.append((["\(k)"] + kernels.map { k < $0.taps.count ? "\($0.taps[k])" : "" }).joined(separator: ","))
+        }
+        try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: directory.appendingPathComponent(relative).path)
     }
 }
