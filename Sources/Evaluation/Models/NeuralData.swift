@@ -141,6 +141,7 @@ enum NeuralData {
     static func dataset(_ sequences: [ShapedSequence], target: NeuralTarget) throws -> SequenceDataset<Float>? {
         guard let first = sequences.first else { return nil }
         let n = sequences.count, T = sequences.map(\.inputs.rows).max() ?? 0
+        guard T > 0 else { throw RunError.failed("every sequence of the part is empty") }
         let f = first.inputs.cols, width = target == .label ? f + 1 : f, o = first.targets.cols
         var x = [Float](repeating: 0, count: n * T * width)
         var mask = [Float](repeating: 0, count: n * T)

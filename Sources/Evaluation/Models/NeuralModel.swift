@@ -159,6 +159,7 @@ public class NeuralModel: LabModel, InferenceCostProbe {
                 Matrix(rows: p.horizon, cols: p.channelCount, elements: y.slicingRows((y.rows - 1)..<y.rows).elements)
             })
         case let .classification(p):
+            if let i = p.test.firstIndex(where: { $0.values.rows == 0 }) { throw RunError.failed("test series \(i + 1) has no steps") }
             let logits = NeuralInference.run(f.model, p.test.map(\.values), outputSize: f.layout.outputSize, indicator: true)
             return .classification(logits.map { Scoring.argmax($0.row(0)) })
         case let .sequence(p):
