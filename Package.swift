@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport", numerics]),
         .testTarget(name: "StateSpaceTests", dependencies: ["StateSpace", "LinearAlgebra", "TestSupport", numerics]),
         .testTarget(name: "SequenceModelsTests", dependencies: ["SequenceModels", "LinearAlgebra", "Spectral", "StateSpace", "TestSupport", numerics]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LinearAlgebra", "SequenceModels", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
         // Golden tests of the `sslab` executable (built by `swift build` before `swift test`).
         .testTarget(name: "CLITests", dependencies: ["StateSpace", "LinearAlgebra", "TestSupport"]),

@@ -24,6 +24,15 @@ public struct BenchOptions: Sendable {
     public var ssmHidden = [32, 128]
     public var ssmL = [256, 512, 1024, 2048, 4096]
     public var ssmStepL = [1000, 10_000, 100_000]
+    /// lstm_step: hidden sizes, batch, sequence length (the peers' defaults).
+    public var lstmHidden = [32, 128]
+    public var lstmBatch = 32
+    public var lstmSeq = 128
+    /// `attention`: sequence lengths, head counts, model width and batch.
+    public var attnT = [256, 1024]
+    public var attnHeads = [1, 4]
+    public var attnD = 64
+    public var attnBatch = 8
     /// Keep only peers whose name contains one of these (empty: all).
     public var peers: [String] = []
     /// Skip a case predicted to take longer than this per run (s).

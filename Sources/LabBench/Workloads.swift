@@ -7,6 +7,8 @@ public enum BenchWorkload: String, CaseIterable, Sendable {
     case ltiKernel = "lti_kernel"
     case fftConv = "fft_conv"
     case ssmStep = "ssm_step"
+    case lstmStep = "lstm_step"
+    case attention
 
     public func run(_ opts: BenchOptions, emit: (JSONValue) -> Void) throws {
         switch self {
@@ -14,6 +16,8 @@ public enum BenchWorkload: String, CaseIterable, Sendable {
         case .ltiKernel: try LTIWorkloads.kernel(opts, emit: emit)
         case .fftConv: try FFTConvWorkload.run(opts, emit: emit)
         case .ssmStep: try SSMWorkload.run(opts, emit: emit)
+        case .lstmStep: try LSTMWorkload.run(opts, emit: emit)
+        case .attention: try AttentionWorkload.run(opts, emit: emit)
         }
     }
 }

@@ -26,6 +26,8 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("ssm-hidden"), help: "Widths H for ssm_step.") var ssmHidden: LengthList?
     @Option(name: .customLong("ssm-L"), help: "Training lengths for ssm_step.") var ssmL: LengthList?
     @Option(name: .customLong("ssm-step-L"), help: "Recurrent-mode lengths for ssm_step.") var ssmStepL: LengthList?
+    @Option(name: .customLong("attn-T"), help: "Sequence lengths for attention.") var attnT: LengthList?
+    @Option(name: .customLong("attn-heads"), help: "Head counts for attention.") var attnHeads: LengthList?
     @Option(help: "Only peers whose name contains one of these (comma list).") var peers: String?
     @Option(help: "Skip cases predicted to take longer than this per run (s).") var maxSingle: Double = 15
     @Flag(help: "Small shapes and few runs: a smoke test.") var quick = false
@@ -44,6 +46,7 @@ struct Bench: ParsableCommand {
             opts.scanN = [4, 64]; opts.scanL = [1000, 10_000]; opts.kernelN = [4, 64]; opts.kernelL = [1000, 10_000]
             opts.mimo = []; opts.fftL = [1 << 10, 1 << 14]; opts.fftBatch = []; opts.policy = .quick
             opts.ssmHidden = [32]; opts.ssmL = [256, 1024]; opts.ssmStepL = [1000, 10_000]
+            opts.attnT = [256]
         }
         if let v = scanN?.values { opts.scanN = v }
         if let v = scanL?.values { opts.scanL = v }
@@ -53,6 +56,8 @@ struct Bench: ParsableCommand {
         if let v = ssmHidden?.values { opts.ssmHidden = v }
         if let v = ssmL?.values { opts.ssmL = v }
         if let v = ssmStepL?.values { opts.ssmStepL = v }
+        if let v = attnT?.values { opts.attnT = v }
+        if let v = attnHeads?.values { opts.attnHeads = v }
         if let mimo { opts.mimo = try parseTriples(mimo) }
         if let fftBatch { opts.fftBatch = try parsePairs(fftBatch) }
         if let peers { opts.peers = peers.split(separator: ",").map(String.init) }

@@ -4,13 +4,19 @@ import LinearAlgebra
 
 public enum ModelFactory {
     /// The model of `spec` (hyperparameters already checked against the kind's schema).
-    /// - Throws: `RunError.incompatible` for a kind not available for this problem.
+    /// - Throws: `RunError.incompatible` for a kind not available for this problem;
+    ///   `ExperimentError.invalidValue` for a hyperparameter out of range.
     public static func make(_ spec: ModelSpec, for problem: Problem) throws -> any LabModel {
         switch spec.kind {
         case .mean: return MeanModel()
         case .persistence: return PersistenceModel()
         case .oracle: return OracleModel()
         default:
+            if let kind = NeuralKind(spec.kind) {
+                let settings = try NeuralSettings(spec, kind: kind)
+                return kind == .ssm || kind == .lti ? StateSpaceNeuralModel(kind: kind, settings: settings)
+                                                    : NeuralModel(kind: kind, settings: settings)
+            }
             throw RunError.incompatible("model kind '\(spec.kind.rawValue)' is not available in this build")
         }
     }
