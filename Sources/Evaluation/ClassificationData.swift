@@ -132,8 +132,10 @@ public struct ClassificationData: Sendable {
         return data
     }
 
-    /// This data with a validation part made of the LAST ⌊fraction · N_train⌉ training series
-    /// (file order) when it has none; unchanged when it has validation series.
+    /// This data with a validation part carved from the training series when it has none:
+    /// stratified by class, the LAST ⌊fraction · n_c⌉ series of each class c (file order), so a
+    /// file sorted by class still validates on every class. The total is ⌊fraction · N_train⌉
+    /// (largest remainders decide the rounding); unchanged when it has validation series.
     /// - Throws: `SplitError.invalidValidationFraction` unless 0 < fraction < 1; `.emptyPart`
     ///   when rounding leaves train or validation empty.
     public func carvingValidation(fraction: Double = DataSplit.defaultValidationFraction) throws(SplitError) -> ClassificationData {
@@ -142,9 +144,25 @@ public struct ClassificationData: Sendable {
         let n = Int((fraction * Double(train.count)).rounded())
         if n == 0 { throw .emptyPart(source: source, part: "validation") }
         if n >= train.count { throw .emptyPart(source: source, part: "train") }
+        // Per-class quotas by largest remainders, summing to n.
+        var members: [Int: [Int]] = [:]
+        for (i, s) in train.enumerated() { members[s.classIndex, default: []].append(i) }
+        let classes = members.keys.sorted()
+        let exact = classes.map { fraction * Double(members[$0]!.count) }
+        var quota = exact.map { Int($0.rounded(.down)) }
+        let order = classes.indices.sorted { (exact[$0] - Double(quota[$0]), -$0) > (exact[$1] - Double(quota[$1]), -$1) }
+        var k = 0
+        while quota.reduce(0, +) < n && k < order.count {
+            let c = order[k]
+            if quota[c] < members[classes[c]]!.count { quota[c] += 1 }
+            k += 1
+        }
+        var held = Set<Int>()
+        for (c, cls) in classes.enumerated() { held.formUnion(members[cls]!.suffix(quota[c])) }
         var copy = self
-        copy.validation = Array(train.suffix(n))
-        copy.train = Array(train.prefix(train.count - n))
+        copy.validation = train.indices.filter { held.contains($0) }.map { train[$0] }
+        copy.train = train.indices.filter { !held.contains($0) }.map { train[$0] }
+        if copy.train.isEmpty { throw .emptyPart(source: source, part: "train") }
         return copy
     }
 }

@@ -55,3 +55,19 @@ import TestSupport
         expectClose(d.normalized(by: z).test[0].values.elements, [3])
     }
 }
+
+@Suite struct StratifiedValidationTests {
+    @Test func validationCoversEveryClassOfAClassSortedFile() throws {
+        // 10 series of class "a", then 10 of class "b", then 5 of "c" (sorted by class, as some
+        // archives are): a file-order tail would validate on "c" only.
+        var csv = "split,label,x0,x1\n"
+        for (label, count) in [("a", 10), ("b", 10), ("c", 5)] { for i in 0..<count { csv += "train,\(label),\(i),\(i + 1)\n" } }
+        csv += "test,a,0,1\ntest,b,1,2\ntest,c,2,3\n"
+        let data = try ClassificationData.readWide(try TestData.file("sorted.csv", csv), name: "sorted").carvingValidation(fraction: 0.2)
+        #expect(data.validation.count == 5 && data.train.count == 20)
+        #expect(Dictionary(grouping: data.validation, by: \.label).mapValues(\.count) == ["a": 2, "b": 2, "c": 1])
+        // The held-out series are the last of each class, and nothing is lost or duplicated.
+        #expect(Set(data.validation.map(\.line)).isDisjoint(with: Set(data.train.map(\.line))))
+        #expect(data.validation.filter { $0.label == "a" }.map(\.line) == [10, 11])   // lines 2…11 hold class "a"
+    }
+}
