@@ -40,10 +40,12 @@ let package = Package(
         // The neural half: tensors, layers with hand-written backward passes, losses, optimisers,
         // training loop, model files.
         .target(name: "SequenceModels", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", numerics], exclude: ["README.md"], swiftSettings: tuning),
+        // Classical baselines: ridge, lag-window regressors (FIR, ARX, AR), naive forecasts, N4SID.
+        .target(name: "Baselines", dependencies: ["LinearAlgebra", "StateSpace", numerics], swiftSettings: tuning),
         .target(name: "Evaluation", dependencies: ["LinearAlgebra", numerics, .product(name: "TOMLKit", package: "TOMLKit")]),
         .target(name: "Reports"),
-        .target(name: "LabBench", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "SequenceModels", "Reports", numerics], swiftSettings: tuning),
-        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "SequenceModels", "Evaluation", "Reports"]),
+        .target(name: "LabBench", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "SequenceModels", "Baselines", "Reports", numerics], swiftSettings: tuning),
+        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "SequenceModels", "Baselines", "Evaluation", "Reports"]),
         .executableTarget(
             name: "sslab",
             dependencies: ["StateSpaceLab", "LabBench", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -54,6 +56,7 @@ let package = Package(
         .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport", numerics]),
         .testTarget(name: "StateSpaceTests", dependencies: ["StateSpace", "LinearAlgebra", "TestSupport", numerics]),
         .testTarget(name: "SequenceModelsTests", dependencies: ["SequenceModels", "LinearAlgebra", "TestSupport", numerics]),
+        .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "StateSpace", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
         // Golden tests of the `sslab` executable (built by `swift build` before `swift test`).
