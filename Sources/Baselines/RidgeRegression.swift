@@ -8,8 +8,8 @@
 //
 // Two solvers:
 //  - Cholesky (the fast path): the normal equations (X̃ᵀX̃ + αI) W = X̃ᵀỸ, factor
-//    X̃ᵀX̃ + αI = L Lᵀ (LAPACK dpotrf), two triangular solves. O(n d² + d³) flops, O(d²) memory
-//    beyond the data. Squares the condition number of X̃, so it is for α > 0 or well-posed data.
+//    X̃ᵀX̃ + αI = L Lᵀ (LAPACK dpotrf), two triangular solves. O(n d² + d³) flops, one pass over
+//    the data (NormalEquations.swift), O(d²) memory beyond it. Squares the condition number of X̃, so it is for α > 0 or well-posed data.
 //  - SVD (the reference path): X̃ = U S Vᵀ, W = V diag(s_i / (s_i² + α)) Uᵀ Ỹ. For α = 0 this is
 //    the minimum-norm least-squares solution (LAPACK dgelsd, singular values below
 //    ε · max(n, d) · s_max treated as zero, numpy.linalg.lstsq's default). O(n d²) flops with a
@@ -61,13 +61,14 @@ public struct RidgeRegression: Sendable, Equatable {
         guard x.rows == y.rows else { throw .shapeMismatch("ridge: features have \(x.rows) rows, targets have \(y.rows)") }
         try requireRidge(alpha)
         guard conditionLimit > 1 else { throw .invalidParameter(name: "conditionLimit", reason: "must be > 1, got \(conditionLimit)") }
-        try requireFinite(x, "ridge features")
-        try requireFinite(y, "ridge targets")
         guard x.rows >= 1 else { throw .tooFewSamples(context: "ridge", needed: 1, found: 0) }
         return try fitValidated(x, y)
     }
 
-    /// `fit` without the validation (for callers that built finite X and Y themselves).
+    /// `fit` after the shape and parameter checks. Finiteness is checked by each path: the SVD
+    /// path scans X and Y; the Cholesky path reads the data only once, in the normal equations,
+    /// where any NaN or ±∞ shows as a non-finite diagonal entry of X̃ᵀX̃ or entry of X̃ᵀỸ, and
+    /// scans for the offending row only then.
     func fitValidated(_ x: Matrix, _ y: Matrix) throws(BaselineError) -> RidgeModel {
         let xMean = fitIntercept ? NormalEquations.columnMeans(x) : nil
         let yMean = fitIntercept ? NormalEquations.columnMeans(y) : nil
@@ -92,6 +93,11 @@ public struct RidgeRegression: Sendable, Equatable {
     func fitCholesky(_ x: Matrix, _ y: Matrix, xMean: [Double]?, yMean: [Double]?) throws(BaselineError) -> RidgeModel {
         var (gram, cross) = NormalEquations.crossProducts(x, y, xMean: xMean, yMean: yMean)
         let d = x.cols
+        if !(gram.diagonalElements.allSatisfy(\.isFinite) && cross.isFinite) {
+            try requireFinite(x, "ridge features")
+            try requireFinite(y, "ridge targets")
+            throw .singular("ridge (Cholesky): XᵀX or XᵀY overflows (values too large); scale the features and targets")
+        }
         for i in 0..<d { gram[i, i] += alpha }
         guard d > 0 else { return model(Matrix(rows: 0, cols: y.cols), xMean, yMean, .cholesky, condition: 1, rank: 0) }
         let l: Matrix
@@ -115,6 +121,8 @@ public struct RidgeRegression: Sendable, Equatable {
 
     /// The SVD path (see the file header).
     func fitSVD(_ x: Matrix, _ y: Matrix, xMean: [Double]?, yMean: [Double]?) throws(BaselineError) -> RidgeModel {
+        try requireFinite(x, "ridge features")
+        try requireFinite(y, "ridge targets")
         let xc = xMean.map { centred(x, $0) } ?? x
         let yc = yMean.map { centred(y, $0) } ?? y
         let n = x.rows, d = x.cols

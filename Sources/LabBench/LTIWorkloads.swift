@@ -20,6 +20,10 @@ public struct BenchOptions: Sendable {
     public var fftL = [1 << 10, 1 << 12, 1 << 14, 1 << 16, 1 << 18, 1 << 20]
     /// Batched cases (channels, L).
     public var fftBatch: [(Int, Int)] = [(64, 1 << 14)]
+    /// `ridge`: rows n, features d, and the α of the normal-equation peers.
+    public var ridgeN = 100_000
+    public var ridgeD = 64
+    public var ridgeAlpha = 1.0
     /// Keep only peers whose name contains one of these (empty: all).
     public var peers: [String] = []
     /// Skip a case predicted to take longer than this per run (s).

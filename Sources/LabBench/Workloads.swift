@@ -6,12 +6,14 @@ public enum BenchWorkload: String, CaseIterable, Sendable {
     case ltiScan = "lti_scan"
     case ltiKernel = "lti_kernel"
     case fftConv = "fft_conv"
+    case ridge
 
     public func run(_ opts: BenchOptions, emit: (JSONValue) -> Void) throws {
         switch self {
         case .ltiScan: try LTIWorkloads.scan(opts, emit: emit)
         case .ltiKernel: try LTIWorkloads.kernel(opts, emit: emit)
         case .fftConv: try FFTConvWorkload.run(opts, emit: emit)
+        case .ridge: try RidgeWorkload.run(opts, emit: emit)
         }
     }
 }

@@ -152,3 +152,41 @@ import Testing
         #expect(throws: BaselineError.self) { try m.predict(Matrix(rowsLiteral: [[1, 2, 3]])) }
     }
 }
+
+extension RidgeTests {
+    @Test func chunkedNormalEquationsAgreeWithSVD() throws {
+        // d = 70 spans three column blocks of the triangular Gram update (32, 32, 6) and
+        // n = 1500 several row chunks (468 rows at d = 70): the one-pass normal equations must
+        // agree with the SVD of the whole (centred) design.
+        for q in [1, 3] {
+            let (x, y, _) = Self.problem(n: 1500, d: 70, q: q, noise: 0.5, seed: 17)
+            for intercept in [false, true] {
+                let c = try RidgeRegression(alpha: 0.5, fitIntercept: intercept, solver: .cholesky).fit(x, y)
+                let s = try RidgeRegression(alpha: 0.5, fitIntercept: intercept, solver: .svd).fit(x, y)
+                expectClose(c.weights, s.weights, rtol: 1e-10, atol: 1e-11, "q \(q) intercept \(intercept)")
+                expectClose(c.intercept, s.intercept, rtol: 1e-10, atol: 1e-11)
+            }
+        }
+    }
+
+    @Test func nonFiniteDataAreFoundByEverySolver() throws {
+        let (x, y, _) = Self.problem(n: 600, d: 40, q: 1, noise: 0.1, seed: 18)
+        for solver in RidgeRegression.Solver.allCases {
+            for intercept in [false, true] {
+                var bad = x
+                bad[517, 33] = -.infinity
+                #expect(throws: BaselineError.nonFinite(signal: "ridge features", row: 517, column: 33)) {
+                    try RidgeRegression(alpha: 1, fitIntercept: intercept, solver: solver).fit(bad, y)
+                }
+                var badY = y
+                badY[2, 0] = .nan
+                #expect(throws: BaselineError.nonFinite(signal: "ridge targets", row: 2, column: 0)) {
+                    try RidgeRegression(alpha: 1, fitIntercept: intercept, solver: solver).fit(x, badY)
+                }
+            }
+        }
+        // Finite but too large to square: reported, not returned as garbage.
+        let huge = 1e200 * x
+        #expect(throws: BaselineError.self) { try RidgeRegression(alpha: 1, fitIntercept: false, solver: .cholesky).fit(huge, y) }
+    }
+}
