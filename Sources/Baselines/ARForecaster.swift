@@ -67,7 +67,7 @@ public struct ARForecaster: Sendable, Equatable {
             for i in 0..<order { coefficients[c, i] = fit.weights[i, 0] }
             intercepts[c] = fit.intercept[0]
         }
-        return ARModel(coefficients: coefficients, intercepts: intercepts)
+        return ARModel(validatedCoefficients: coefficients, intercepts: intercepts)
     }
 }
 
@@ -79,8 +79,18 @@ public struct ARModel: Forecaster, Equatable {
     public let intercepts: [Double]
 
     /// Builds a model from known coefficients.
-    public init(coefficients: Matrix, intercepts: [Double]) {
-        precondition(coefficients.rows == intercepts.count && coefficients.cols >= 1, "ARModel: \(coefficients.rows)×\(coefficients.cols) coefficients, \(intercepts.count) intercepts") // invariant: programmer misuse
+    /// - Throws: `.shapeMismatch` unless there is one row of p ≥ 1 coefficients and one
+    ///   intercept per channel, `.nonFinite`.
+    public init(coefficients: Matrix, intercepts: [Double]) throws(BaselineError) {
+        guard coefficients.rows == intercepts.count, coefficients.rows >= 1, coefficients.cols >= 1 else {
+            throw .shapeMismatch("AR model: \(coefficients.rows)×\(coefficients.cols) coefficients and \(intercepts.count) intercept(s); expected (channels, p ≥ 1) and one per channel")
+        }
+        try requireFinite(coefficients, "AR coefficients")
+        try requireFinite(Matrix.row(intercepts), "AR intercepts")
+        self.init(validatedCoefficients: coefficients, intercepts: intercepts)
+    }
+
+    init(validatedCoefficients coefficients: Matrix, intercepts: [Double]) {
         self.coefficients = coefficients
         self.intercepts = intercepts
     }

@@ -127,6 +127,7 @@ public struct N4SID: Sendable, Equatable {
     /// The order at the largest ratio s_n / s_{n+1}, n = 1…maxOrder (a zero s_{n+1} is an
     /// infinite gap; the first such n wins).
     static func largestGap(_ s: [Double], maxOrder: Int) -> Int {
+        guard s.count >= 2 else { return 1 }
         var best = 1, bestGap = -Double.infinity
         for n in 1...Swift.max(1, Swift.min(maxOrder, s.count - 1)) {
             let gap = s[n] > 0 ? Double.log(s[n - 1] / s[n]) : .infinity

@@ -19,9 +19,20 @@ public struct RidgeModel: Sendable, Equatable {
     /// Numerical rank of the centred design (SVD path only).
     public let rank: Int?
 
-    public init(weights: Matrix, intercept: [Double], alpha: Double, solver: RidgeRegression.Solver,
-                conditionEstimate: Double?, rank: Int?) {
-        precondition(intercept.count == weights.cols, "RidgeModel: \(intercept.count) intercepts for \(weights.cols) targets") // invariant: programmer misuse
+    /// Builds a model from known coefficients (for example stored ones).
+    /// - Throws: `.shapeMismatch` when there is not one intercept per target, `.nonFinite`.
+    public init(weights: Matrix, intercept: [Double], alpha: Double = 0, solver: RidgeRegression.Solver = .svd,
+                conditionEstimate: Double? = nil, rank: Int? = nil) throws(BaselineError) {
+        guard intercept.count == weights.cols else {
+            throw .shapeMismatch("ridge model: \(intercept.count) intercept(s) for \(weights.cols) target(s)")
+        }
+        try requireFinite(weights, "ridge weights")
+        try requireFinite(Matrix.row(intercept), "ridge intercept")
+        self.init(validatedWeights: weights, intercept: intercept, alpha: alpha, solver: solver, conditionEstimate: conditionEstimate, rank: rank)
+    }
+
+    init(validatedWeights weights: Matrix, intercept: [Double], alpha: Double, solver: RidgeRegression.Solver,
+         conditionEstimate: Double?, rank: Int?) {
         self.weights = weights
         self.intercept = intercept
         self.alpha = alpha

@@ -168,6 +168,6 @@ public struct RidgeRegression: Sendable, Equatable {
                 intercept[j] = s
             }
         }
-        return RidgeModel(weights: w, intercept: intercept, alpha: alpha, solver: used, conditionEstimate: condition, rank: rank)
+        return RidgeModel(validatedWeights: w, intercept: intercept, alpha: alpha, solver: used, conditionEstimate: condition, rank: rank)
     }
 }

@@ -98,7 +98,7 @@ import Testing
 
     @Test func divergingFreeRunThrows() throws {
         // y[k] = 2 y[k−1] + u[k−1] overflows after ~1030 steps.
-        let reg = RidgeModel(weights: Matrix(rowsLiteral: [[2], [1]]), intercept: [0], alpha: 0, solver: .svd, conditionEstimate: nil, rank: nil)
+        let reg = try RidgeModel(weights: Matrix(rowsLiteral: [[2], [1]]), intercept: [0])
         let model = try ARXModel(orders: ARXOrders(na: 1, nb: 1, nk: 1), inputCount: 1, outputCount: 1, regression: reg)
         let u = Matrix(rows: 2000, cols: 1, repeating: 1)
         #expect(throws: BaselineError.self) { try model.simulate(inputs: u, initialOutputs: Matrix(rows: 0, cols: 1)) }
@@ -126,5 +126,8 @@ import Testing
         #expect(throws: BaselineError.self) { try model.simulate(ok, warmup: 11) }
         #expect(throws: BaselineError.self) { try model.simulate(ok, warmup: -1) }
         #expect(throws: BaselineError.self) { try model.simulate(twoIn) }
+        #expect(throws: BaselineError.self) { try RidgeModel(weights: Matrix(rows: 2, cols: 1), intercept: [0, 0]) }
+        let reg = try RidgeModel(weights: Matrix(rows: 3, cols: 1), intercept: [0])
+        #expect(throws: BaselineError.self) { try ARXModel(orders: ARXOrders(na: 1, nb: 1), inputCount: 1, outputCount: 1, regression: reg) }
     }
 }

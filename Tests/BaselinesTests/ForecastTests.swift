@@ -7,7 +7,7 @@ import Testing
     @Test func recursiveForecastByHand() throws {
         // x̂[t+h] = 1 + 0.5 x̃[t+h−1] + 0.25 x̃[t+h−2] after history (…, 2, 4):
         // 1 + 2 + 0.5 = 3.5;  1 + 1.75 + 1 = 3.75;  1 + 1.875 + 0.875 = 3.75.
-        let model = ARModel(coefficients: Matrix(rowsLiteral: [[0.5, 0.25]]), intercepts: [1])
+        let model = try ARModel(coefficients: Matrix(rowsLiteral: [[0.5, 0.25]]), intercepts: [1])
         let f = try model.forecast(history: Matrix(rowsLiteral: [[7], [2], [4]]), horizon: 3)
         expectClose(f.elements, [3.5, 3.75, 3.75], rtol: 1e-15, atol: 0)
         #expect(try model.forecast(history: Matrix(rowsLiteral: [[2], [4]]), horizon: 0).rows == 0)
@@ -61,7 +61,7 @@ import Testing
     }
 
     @Test func badForecastInputsThrow() throws {
-        let model = ARModel(coefficients: Matrix(rowsLiteral: [[0.5, 0.25]]), intercepts: [0])
+        let model = try ARModel(coefficients: Matrix(rowsLiteral: [[0.5, 0.25]]), intercepts: [0])
         #expect(throws: BaselineError.tooFewSamples(context: "AR(2) forecast history", needed: 2, found: 1)) {
             try model.forecast(history: Matrix(rowsLiteral: [[1]]), horizon: 3)
         }
@@ -73,5 +73,7 @@ import Testing
         #expect(throws: BaselineError.self) { try SeasonalNaiveForecaster(season: 0) }
         #expect(throws: BaselineError.self) { try SeasonalNaiveForecaster(season: 4).forecast(history: Matrix(rows: 3, cols: 1), horizon: 1) }
         #expect(throws: BaselineError.self) { try MeanModel.fit([]) }
+        #expect(throws: BaselineError.self) { try ARModel(coefficients: Matrix(rowsLiteral: [[0.5]]), intercepts: [0, 1]) }
+        #expect(throws: BaselineError.self) { try ARModel(coefficients: Matrix(rowsLiteral: [[Double.nan]]), intercepts: [0]) }
     }
 }
