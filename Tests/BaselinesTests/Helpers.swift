@@ -41,9 +41,3 @@ func tail(_ m: Matrix, from: Int) -> Matrix { m.submatrix(rows: from..<m.rows, c
 
 /// Rows `0..<count` of a matrix.
 func head(_ m: Matrix, _ count: Int) -> Matrix { m.submatrix(rows: 0..<count, cols: 0..<m.cols) }
-
-/// Complex numbers sorted by (real, imaginary), with near-zero imaginary parts (|Im| < 1e-9)
-/// snapped to their sign-free real so conjugate pairs order the same in both lists.
-func sortedPoles(_ z: [Complex<Double>]) -> [Complex<Double>] {
-    z.sorted { ($0.real, $0.imaginary) < ($1.real, $1.imaginary) }
-}
