@@ -55,7 +55,8 @@ public struct RidgeRegression: Sendable, Equatable {
     ///   - y: targets `(n, q)`.
     /// - Throws: `.shapeMismatch` (row counts differ), `.nonFinite` (naming "features" or
     ///   "targets" and the row), `.invalidParameter` (α < 0 or not finite), `.tooFewSamples`
-    ///   (n = 0), `.singular` (Cholesky solver on a problem that is not positive definite).
+    ///   (n = 0), `.singular` (Cholesky solver on a problem that is not numerically positive
+    ///   definite, or whose normal equations overflow).
     /// - Complexity: Cholesky O(n d (d + q) + d³); SVD O(n d² + n d q).
     public func fit(_ x: Matrix, _ y: Matrix) throws(BaselineError) -> RidgeModel {
         guard x.rows == y.rows else { throw .shapeMismatch("ridge: features have \(x.rows) rows, targets have \(y.rows)") }
@@ -128,11 +129,15 @@ public struct RidgeRegression: Sendable, Equatable {
         let n = x.rows, d = x.cols
         guard d > 0 else { return model(Matrix(rows: 0, cols: y.cols), xMean, yMean, .svd, condition: 1, rank: 0) }
         let rcond = Double.ulpOfOne * Double(Swift.max(n, d))
+        /// κ(X̃ᵀX̃ + αI) = (s_max² + α) / (s_min² + α), with s_min = 0 when n < d (∞ for α = 0).
+        func condition(_ s: [Double]) -> Double {
+            let smax = s.first ?? 0, smin = s.count == d ? (s.last ?? 0) : 0
+            let den = smin * smin + alpha
+            return den > 0 ? (smax * smax + alpha) / den : .infinity
+        }
         if alpha == 0 {
             let ls = try la { () throws(LinearAlgebraError) in try xc.leastSquares(yc, rcond: rcond) }
-            let s = ls.singularValues
-            let kappa = (s.last ?? 0) > 0 ? s[0] / s.last! * (s[0] / s.last!) : .infinity
-            return model(ls.solution, xMean, yMean, .svd, condition: kappa, rank: ls.rank)
+            return model(ls.solution, xMean, yMean, .svd, condition: condition(ls.singularValues), rank: ls.rank)
         }
         let f = try la { () throws(LinearAlgebraError) in try xc.svd() }
         var uty = Matrix.product(f.u, .transpose, yc, .none) // (k, q)
@@ -142,11 +147,9 @@ public struct RidgeRegression: Sendable, Equatable {
             for j in 0..<q { uty[i, j] *= g }
         }
         let w = Matrix.product(f.vt, .transpose, uty, .none) // (d, q)
-        let s = f.singularValues
-        let smax = s.first ?? 0
-        let smin = s.count == d ? (s.last ?? 0) : 0
-        let rank = s.filter { $0 > rcond * smax }.count
-        return model(w, xMean, yMean, .svd, condition: (smax * smax + alpha) / (smin * smin + alpha), rank: rank)
+        let smax = f.singularValues.first ?? 0
+        let rank = f.singularValues.filter { $0 > rcond * smax }.count
+        return model(w, xMean, yMean, .svd, condition: condition(f.singularValues), rank: rank)
     }
 
     private func centred(_ m: Matrix, _ mean: [Double]) -> Matrix {

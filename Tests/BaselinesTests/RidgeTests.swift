@@ -55,6 +55,23 @@ import Testing
         }
     }
 
+    @Test func conditionEstimatesByHand() throws {
+        // X = diag(3, 1): XᵀX = diag(9, 1). With α = 1: κ = 10 / 2 = 5 (exact on both paths,
+        // since the Cholesky factor of a diagonal matrix is its square root).
+        let x = Matrix(rowsLiteral: [[3, 0], [0, 1]])
+        let y = Matrix(rowsLiteral: [[1], [1]])
+        for (alpha, kappa) in [(0.0, 9.0), (1.0, 5.0)] {
+            for solver in [RidgeRegression.Solver.cholesky, .svd] {
+                let m = try RidgeRegression(alpha: alpha, fitIntercept: false, solver: solver).fit(x, y)
+                expectClose(m.conditionEstimate ?? .nan, kappa, rtol: 1e-14, atol: 0, "\(solver) α \(alpha)")
+            }
+        }
+        // Fewer samples than features: XᵀX is singular, κ = ∞ for least squares.
+        let wide = try RidgeRegression(alpha: 0, fitIntercept: false).fit(Matrix(rowsLiteral: [[1, 2, 3]]), Matrix(rowsLiteral: [[1]]))
+        #expect(wide.conditionEstimate == .infinity)
+        #expect(wide.rank == 1)
+    }
+
     @Test func leastSquaresMatchesLAPACK() throws {
         let (x, y, _) = Self.problem(n: 200, d: 7, q: 3, noise: 0.3, seed: 11)
         // No intercept: the solution is dgelsd's on X itself.
