@@ -13,7 +13,7 @@
 //     U_p = U_{0|i−1}, U_f = U_{i|2i−1}, Y_p, Y_f likewise, W_p = [U_p; Y_p]. Signals are scaled
 //     per channel by their RMS first (undone on B, C, D), and the matrices by 1/√j.
 //  2. The LQ factorisation [U_f; W_p; Y_f] = L Qᵀ, computed as the R factor of the transpose
-//     by a streamed QR (IncrementalQR): no Hankel matrix and no Q is ever stored.
+//     by a streamed QR (IncrementalQR): neither the Hankel matrix nor its Q is formed in full.
 //  3. The oblique projection of Y_f along U_f onto W_p, O_i = L₃₂ L₂₂^† W_p, whose column space
 //     is that of the extended observability matrix Γ_i = [C; CA; …; CA^{i−1}]. Since
 //     W_p = [L₂₁ L₂₂] Q₁₂ᵀ with orthonormal Q₁₂, the SVD of O_i is that of L₃₂ L₂₂^† [L₂₁ L₂₂].
