@@ -11,15 +11,6 @@
 
 import LinearAlgebra
 
-/// A model that forecasts the next values of a series from its history.
-public protocol Forecaster: Sendable {
-    /// Channels of the series it forecasts.
-    var channelCount: Int { get }
-    /// The `horizon` values after the last row of `history` (rows = time, columns = channels).
-    /// - Returns: `(horizon, channelCount)`.
-    func forecast(history: Matrix, horizon: Int) throws(BaselineError) -> Matrix
-}
-
 /// Settings of an AR(p) fit; `fit` produces an `ARModel`.
 public struct ARForecaster: Sendable, Equatable {
     /// The order p ≥ 1.
