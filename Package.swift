@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport", numerics]),
         .testTarget(name: "StateSpaceTests", dependencies: ["StateSpace", "LinearAlgebra", "TestSupport", numerics]),
         .testTarget(name: "SequenceModelsTests", dependencies: ["SequenceModels", "LinearAlgebra", "TestSupport", numerics]),
-        .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "StateSpace", "LinearAlgebra", "TestSupport"]),
+        .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "StateSpace", "LinearAlgebra", "TestSupport", numerics]),
         .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LinearAlgebra", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
         // Golden tests of the `sslab` executable (built by `swift build` before `swift test`).
