@@ -155,7 +155,7 @@ extension N4SIDTests {
         let truth = try Self.system(order: 2, inputs: 1, outputs: 2, seed: 75)
         var rng = SplitMix64(seed: 76)
         let seg = try Self.data(truth, steps: 160, noise: 0.05, rng: &rng)
-        let i = 4, m = 1, p = 2, j = 160 - 2 * i + 1
+        let i = 4, p = 2, j = 160 - 2 * i + 1
         let su = [Self.rms(seg.inputs)]
         let sy = (0..<p).map { o in Self.rms(Matrix.column(seg.outputs.column(o))) }
         func hankel(_ x: Matrix, _ scale: [Double], first: Int) -> Matrix {
