@@ -41,11 +41,13 @@ let package = Package(
         // training loop, model files.
         .target(name: "SequenceModels", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", numerics],
                 exclude: ["README.md", "SSM/README.md"], swiftSettings: tuning),
+        // Classical baselines: ridge, lag-window regressors (FIR, ARX, AR), naive forecasts, N4SID.
+        .target(name: "Baselines", dependencies: ["LinearAlgebra", "StateSpace", numerics], swiftSettings: tuning),
         .target(name: "Reports"),
-        .target(name: "Evaluation", dependencies: ["LinearAlgebra", "StateSpace", "SequenceModels", "Reports", numerics,
+        .target(name: "Evaluation", dependencies: ["LinearAlgebra", "StateSpace", "SequenceModels", "Baselines", "Reports", numerics,
                                                    .product(name: "TOMLKit", package: "TOMLKit")], swiftSettings: tuning),
-        .target(name: "LabBench", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "SequenceModels", "Reports", numerics], swiftSettings: tuning),
-        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "SequenceModels", "Evaluation", "Reports"]),
+        .target(name: "LabBench", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "SequenceModels", "Baselines", "Reports", numerics], swiftSettings: tuning),
+        .target(name: "StateSpaceLab", dependencies: ["LinearAlgebra", "Spectral", "StateSpace", "SequenceModels", "Baselines", "Evaluation", "Reports"]),
         .executableTarget(
             name: "sslab",
             dependencies: ["StateSpaceLab", "LabBench", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
@@ -56,7 +58,8 @@ let package = Package(
         .testTarget(name: "SpectralTests", dependencies: ["Spectral", "TestSupport", numerics]),
         .testTarget(name: "StateSpaceTests", dependencies: ["StateSpace", "LinearAlgebra", "TestSupport", numerics]),
         .testTarget(name: "SequenceModelsTests", dependencies: ["SequenceModels", "LinearAlgebra", "Spectral", "StateSpace", "TestSupport", numerics]),
-        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "LinearAlgebra", "SequenceModels", "TestSupport"]),
+        .testTarget(name: "BaselinesTests", dependencies: ["Baselines", "StateSpace", "LinearAlgebra", "TestSupport", numerics]),
+        .testTarget(name: "EvaluationTests", dependencies: ["Evaluation", "Baselines", "LinearAlgebra", "SequenceModels", "TestSupport"]),
         .testTarget(name: "ReportsTests", dependencies: ["Reports", "TestSupport"]),
         // Golden tests of the `sslab` executable (built by `swift build` before `swift test`).
         .testTarget(name: "CLITests", dependencies: ["StateSpace", "LinearAlgebra", "TestSupport"]),

@@ -33,6 +33,10 @@ public struct BenchOptions: Sendable {
     public var attnHeads = [1, 4]
     public var attnD = 64
     public var attnBatch = 8
+    /// `ridge`: rows n, features d, and the α of the normal-equation peers.
+    public var ridgeN = 100_000
+    public var ridgeD = 64
+    public var ridgeAlpha = 1.0
     /// Keep only peers whose name contains one of these (empty: all).
     public var peers: [String] = []
     /// Skip a case predicted to take longer than this per run (s).

@@ -9,6 +9,7 @@ public enum BenchWorkload: String, CaseIterable, Sendable {
     case ssmStep = "ssm_step"
     case lstmStep = "lstm_step"
     case attention
+    case ridge
 
     public func run(_ opts: BenchOptions, emit: (JSONValue) -> Void) throws {
         switch self {
@@ -18,6 +19,7 @@ public enum BenchWorkload: String, CaseIterable, Sendable {
         case .ssmStep: try SSMWorkload.run(opts, emit: emit)
         case .lstmStep: try LSTMWorkload.run(opts, emit: emit)
         case .attention: try AttentionWorkload.run(opts, emit: emit)
+        case .ridge: try RidgeWorkload.run(opts, emit: emit)
         }
     }
 }

@@ -3,5 +3,6 @@
 @_exported import Spectral
 @_exported import StateSpace
 @_exported import SequenceModels
+@_exported import Baselines
 @_exported import Evaluation
 @_exported import Reports

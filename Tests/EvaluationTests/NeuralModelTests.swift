@@ -3,6 +3,7 @@
 // probes and kernel reports work, hyperparameters are range-checked, and a blown-up optimiser
 // is reported as divergence.
 
+import Baselines
 import Testing
 import Evaluation
 import LinearAlgebra
@@ -98,7 +99,7 @@ final class Messages { var lines: [String] = [] }
         let n = 40
         var impulse = Matrix(rows: n, cols: 1)
         impulse[0, 0] = 1
-        p.test = [IOSegment(inputs: impulse, outputs: Matrix(rows: n, cols: 1))]
+        p.test = [try IOSegment(inputs: impulse, outputs: Matrix(rows: n, cols: 1))]
         guard case let .io(y) = try model.predict(.io(p)) else { Issue.record("not an I/O prediction"); return }
         let h = try #require((model as? any KernelReporting)?.kernels(length: n, limit: 4).first)
         // Float training arithmetic (FFT convolution in Float) against the Double kernel.
@@ -114,7 +115,7 @@ final class Messages { var lines: [String] = [] }
         let segment = try #require(p.test.first)
         #expect(segment.length == 48)
         func run(_ rows: Range<Int>) throws -> Matrix {
-            p.test = [IOSegment(inputs: segment.inputs.slicingRows(rows), outputs: segment.outputs.slicingRows(rows))]
+            p.test = [try IOSegment(inputs: segment.inputs.slicingRows(rows), outputs: segment.outputs.slicingRows(rows))]
             guard case let .io(y) = try model.predict(.io(p)) else { throw RunError.failed("not an I/O prediction") }
             return y[0]
         }

@@ -22,6 +22,7 @@
 // window, zero-padded at the end with weight 0 (causal networks never see the padding from
 // earlier steps).
 
+import Baselines
 import LinearAlgebra
 import SequenceModels
 

@@ -13,13 +13,10 @@
 
 import LinearAlgebra
 
-/// One contiguous piece of an input/output record (time-major, normalised).
-public struct IOSegment: Sendable {
-    public var inputs: Matrix
-    public var outputs: Matrix
-    public init(inputs: Matrix, outputs: Matrix) { self.inputs = inputs; self.outputs = outputs }
-    public var length: Int { inputs.rows }
-}
+// A contiguous piece of an input/output record is Baselines' `IOSegment` (validated: equal row
+// counts, finite values), so the classical identification methods take the problem's segments
+// as they are.
+import Baselines
 
 /// System identification data (simulation and k-step-ahead prediction).
 public struct IOProblem: Sendable {

@@ -2,6 +2,7 @@
 // Normalisation statistics come from the training part only; `normalize = false` uses the
 // identity transform.
 
+import Baselines
 import LinearAlgebra
 
 public enum ProblemBuilder {
@@ -11,7 +12,7 @@ public enum ProblemBuilder {
     public static func make(_ data: LoadedDataset, spec: DatasetSpec) throws -> Problem {
         switch (data, spec.task) {
         case let (.io(d), .simulation), let (.io(d), .prediction):
-            return .io(ioProblem(d, spec: spec))
+            return .io(try ioProblem(d, spec: spec))
         case let (.forecast(d), .forecast):
             return .forecast(try forecastProblem(d, spec: spec))
         case let (.io(d), .forecast):
@@ -30,18 +31,20 @@ public enum ProblemBuilder {
         }
     }
 
-    static func ioProblem(_ d: IOData, spec: DatasetSpec) -> IOProblem {
+    static func ioProblem(_ d: IOData, spec: DatasetSpec) throws -> IOProblem {
         let trainRows = d.split.train.map(\.range)
         let inScaler = spec.normalize ? ZScore.fit(d.inputs, rows: trainRows) : .identity(channels: d.inputs.cols)
         let outScaler = spec.normalize ? ZScore.fit(d.outputs, rows: trainRows) : .identity(channels: d.outputs.cols)
         let u = inScaler.apply(d.inputs), y = outScaler.apply(d.outputs)
-        func segments(_ role: SplitRole) -> [IOSegment] {
-            d.split[role].map { IOSegment(inputs: u.slicingRows($0.range), outputs: y.slicingRows($0.range)) }
+        func segments(_ role: SplitRole) throws -> [IOSegment] {
+            try d.split[role].enumerated().map { i, seg in
+                try IOSegment(inputs: u.slicingRows(seg.range), outputs: y.slicingRows(seg.range), name: "\(role.rawValue) segment \(i + 1) of '\(d.name)'")
+            }
         }
         let singleRecord = d.table.textColumns["record"].map { Set($0).count <= 1 } ?? true
         return IOProblem(task: spec.task, horizon: spec.task == .prediction ? spec.horizon : 1, warmup: d.warmup,
                          sampleTime: d.sampleTime, inputCount: d.inputs.cols, outputCount: d.outputs.cols,
-                         train: segments(.train), validation: segments(.validation), test: segments(.test),
+                         train: try segments(.train), validation: try segments(.validation), test: try segments(.test),
                          inputScaler: inScaler, outputScaler: outScaler,
                          system: singleRecord ? d.system : nil, rawRecordInputs: singleRecord && d.system != nil ? d.inputs : nil,
                          testStarts: d.split.test.map(\.range.lowerBound))
