@@ -76,3 +76,16 @@ public struct N4SIDModel: Sendable {
         return try la { () throws(LinearAlgebraError) in try phi.leastSquares(residual) }.solution.elements
     }
 }
+
+extension N4SIDModel {
+    /// The model with its unstable poles reflected inside the unit circle (StateSpace's
+    /// `DiscreteLTI.stabilized`: same eigenvectors, so the state basis and the training initial
+    /// states keep their meaning), and how many poles moved. For free-run simulation, where an
+    /// unstable identified model would diverge.
+    public func stabilized() throws(BaselineError) -> (model: N4SIDModel, reflected: Int) {
+        let (stable, moved) = try ss { () throws(StateSpaceError) in try system.stabilized() }
+        guard moved > 0 else { return (self, 0) }
+        return (N4SIDModel(system: stable, order: order, orderWasSelected: orderWasSelected, singularValues: singularValues,
+                           blockRows: blockRows, initialStates: initialStates), moved)
+    }
+}

@@ -93,14 +93,17 @@ public enum GeneratorKind: String, Sendable, CaseIterable {
     }
 
     /// Options shared by the input/output systems (length, excitation, measurement noise).
-    static func systemOptions(amplitude: Double = 1, offset: Double = 0) -> [GeneratorOption] {
+    /// `maxHarmonic` is the default top multisine harmonic: 100 of 1024 (band-limited, like the
+    /// nonlinear benchmarks) for the nonlinear systems, 512 (the whole band) for `lti`, whose
+    /// random poles may lie anywhere on the unit disc and must all be excited to be identifiable.
+    static func systemOptions(amplitude: Double = 1, offset: Double = 0, maxHarmonic: Int = 100) -> [GeneratorOption] {
         [
             opt("length", .int, .int(2000), .atLeast(10), "number of samples"),
             opt("input_signal", .string, .string("multisine"), .choices(["multisine", "prbs", "filtered-noise", "steps"]), "excitation design"),
             opt("input_amplitude", .double, .double(amplitude), .positive, "multisine RMS, PRBS level, noise std, or step half-range"),
             opt("input_offset", .double, .double(offset), .none, "constant added to the excitation"),
             opt("input_period", .int, .int(1024), .atLeast(2), "multisine period in samples"),
-            opt("input_max_harmonic", .int, .int(100), .atLeast(1), "highest multisine harmonic (≤ input_period / 2)"),
+            opt("input_max_harmonic", .int, .int(maxHarmonic), .atLeast(1), "highest multisine harmonic (≤ input_period / 2)"),
             opt("input_cutoff", .double, .double(0.2), .openUnit, "filtered-noise cutoff as a fraction of Nyquist"),
             opt("input_hold", .int, .int(10), .atLeast(1), "PRBS bit hold; shortest step hold (longest is 4×)"),
             opt("prbs_order", .int, .int(10), .intRange(2, 20), "PRBS shift-register order (period 2^n − 1)"),
@@ -113,7 +116,7 @@ public enum GeneratorKind: String, Sendable, CaseIterable {
         let count = GeneratorKind.opt("count", .int, .int(1000), .atLeast(3), "number of example sequences")
         switch self {
         case .lti:
-            return GeneratorKind.systemOptions() + [
+            return GeneratorKind.systemOptions(maxHarmonic: 512) + [
                 GeneratorKind.opt("state_dim", .int, .int(4), .atLeast(1), "state dimension n"),
                 GeneratorKind.opt("input_count", .int, .int(1), .atLeast(1), "number of inputs m"),
                 GeneratorKind.opt("output_count", .int, .int(1), .atLeast(1), "number of outputs p"),

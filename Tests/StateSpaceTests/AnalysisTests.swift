@@ -156,3 +156,28 @@ func dft(_ x: [Double]) -> [Complex<Double>] {
         #expect(throws: StateSpaceError.self) { try randomContinuous(2, 2, 1, seed: 1).transferFunction() }
     }
 }
+
+@Suite struct StabilizationTests {
+    @Test func unstablePolesAreReflectedAndStablePolesKept() throws {
+        // Poles 1.25 e^{±0.6j} (unstable), 0.5 and −0.8 (stable).
+        let pair = rotationPair(radius: 1.25, angle: 0.6)
+        var a = Matrix(rows: 4, cols: 4)
+        a.setBlock(pair, at: 0, 0); a[2, 2] = 0.5; a[3, 3] = -0.8
+        var rng = SplitMix64(seed: 5)
+        let q = try Matrix.uniform(4, 4, using: &rng).qr().q
+        let sys = try DiscreteLTI(a: q * a * q.transposed, b: Matrix.uniform(4, 1, using: &rng), c: Matrix.uniform(1, 4, using: &rng))
+        let (stable, moved) = try sys.stabilized()
+        #expect(moved == 2)
+        let poles = sortedComplex(try stable.poles())
+        let expected = sortedComplex([Complex(0.5, 0), Complex(-0.8, 0),
+                                      Complex(cos(0.6) / 1.25, sin(0.6) / 1.25), Complex(cos(0.6) / 1.25, -sin(0.6) / 1.25)])
+        expectClose(poles, expected, atol: 1e-12)
+        #expect(try stable.isStable())
+        let (same, none) = try stable.stabilized()
+        #expect(none == 0 && same.matrices == stable.matrices)
+    }
+}
+
+func rotationPair(radius: Double, angle: Double) -> Matrix {
+    Matrix(rowsLiteral: [[radius * cos(angle), -radius * sin(angle)], [radius * sin(angle), radius * cos(angle)]])
+}

@@ -11,6 +11,10 @@ public enum ModelFactory {
         case .mean: return MeanModel()
         case .persistence: return PersistenceModel()
         case .oracle: return OracleModel()
+        case .arx: return ARXLabModel(spec, finiteImpulse: false)
+        case .fir: return ARXLabModel(spec, finiteImpulse: true)
+        case .n4sid: return N4SIDLabModel(spec)
+        case .ar: return ARLabModel(spec)
         default:
             if let kind = NeuralKind(spec.kind) {
                 let settings = try NeuralSettings(spec, kind: kind)
