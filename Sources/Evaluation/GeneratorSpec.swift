@@ -15,6 +15,8 @@ public enum OptionConstraint: Sendable, Equatable {
     case openUnit
     /// An integer in lo…hi.
     case intRange(Int, Int)
+    /// A number in (lo, hi].
+    case leftOpen(Double, Double)
     /// One of the strings.
     case choices([String])
 
@@ -26,6 +28,9 @@ public enum OptionConstraint: Sendable, Equatable {
         case .positive: return (value.doubleValue ?? .nan) > 0 ? nil : "must be > 0"
         case .openUnit: return (value.doubleValue ?? .nan) > 0 && (value.doubleValue ?? .nan) < 1 ? nil : "must lie strictly between 0 and 1"
         case let .intRange(lo, hi): return (lo...hi).contains(value.intValue ?? Int.min) ? nil : "must lie in \(lo)…\(hi)"
+        case let .leftOpen(lo, hi):
+            let v = value.doubleValue ?? .nan
+            return v > lo && v <= hi ? nil : "must lie in (\(lo.formatted), \(hi)]"
         case let .choices(c): return c.contains(value.stringValue ?? "") ? nil : "must be one of: \(c.joined(separator: ", "))"
         }
     }
@@ -121,6 +126,8 @@ public enum GeneratorKind: String, Sendable, CaseIterable {
                 GeneratorKind.opt("input_count", .int, .int(1), .atLeast(1), "number of inputs m"),
                 GeneratorKind.opt("output_count", .int, .int(1), .atLeast(1), "number of outputs p"),
                 GeneratorKind.opt("max_pole_radius", .double, .double(0.95), .openUnit, "largest pole modulus"),
+                GeneratorKind.opt("max_pole_angle", .double, .double(Double.pi), .leftOpen(0, Double.pi),
+                                  "largest pole angle in rad/sample (π: anywhere on the disc; small: slow, smooth dynamics)"),
             ]
         case .wienerHammerstein:
             return GeneratorKind.systemOptions() + [

@@ -86,7 +86,7 @@ public enum ModelKind: String, Sendable, CaseIterable {
     /// | ar | order, ridge |
     /// | n4sid | state_dim, block_rows |
     /// | lti | state_dim, epochs, lr, batch_size, seq_len, weight_decay |
-    /// | ssm | state_dim, hidden, layers, epochs, lr, batch_size, seq_len, dropout, weight_decay |
+    /// | ssm | state_dim, dt_min, dt_max, hidden, layers, epochs, lr, batch_size, seq_len, dropout, weight_decay |
     /// | rnn, gru, lstm | hidden, layers, epochs, lr, batch_size, seq_len, dropout, weight_decay |
     /// | transformer | hidden, layers, heads, epochs, lr, batch_size, seq_len, dropout, weight_decay |
     /// | tcn | hidden, layers, kernel_size, epochs, lr, batch_size, seq_len, dropout, weight_decay |
@@ -105,7 +105,7 @@ public enum ModelKind: String, Sendable, CaseIterable {
         case .arx: return ["order": .int, "input_order": .int, "output_order": .int, "delay": .int, "ridge": .double]
         case .n4sid: return ["state_dim": .int, "block_rows": .int]
         case .lti: return training.merging(["state_dim": .int]) { a, _ in a }
-        case .ssm: return net.merging(["state_dim": .int]) { a, _ in a }
+        case .ssm: return net.merging(["state_dim": .int, "dt_min": .double, "dt_max": .double]) { a, _ in a }
         case .rnn, .gru, .lstm: return net
         case .transformer: return net.merging(["heads": .int]) { a, _ in a }
         case .tcn: return net.merging(["kernel_size": .int]) { a, _ in a }

@@ -33,19 +33,29 @@ func rotationBlocks(_ pairs: [(Double, Double)], single: Double?) -> Matrix {
 }
 
 extension DiscreteLTI {
-    /// A seeded random stable discrete system with pole radii in `radius` and angles in (0, π).
-    /// - Throws: `.invalidParameter` for a negative size or a radius range outside [0, 1).
+    /// A seeded random stable discrete system with pole radii in `radius` and angles in
+    /// (0, `maxAngle`) (rad/sample; π: anywhere on the disc; a small angle gives the slow,
+    /// smooth dynamics of a finely sampled continuous system).
+    /// - Throws: `.invalidParameter` for a negative size, a radius range outside [0, 1) or an
+    ///   angle outside (0, π].
     public static func randomStable(order n: Int, inputs m: Int, outputs p: Int, radius: ClosedRange<Double> = 0.5...0.95,
-                                    feedthrough: Bool = false, dt: Double = 1, using rng: inout SplitMix64) throws(StateSpaceError) -> DiscreteLTI {
+                                    maxAngle: Double = .pi, feedthrough: Bool = false, dt: Double = 1,
+                                    using rng: inout SplitMix64) throws(StateSpaceError) -> DiscreteLTI {
         guard n >= 0, m >= 0, p >= 0 else { throw .invalidParameter(name: "order/inputs/outputs", reason: "must be ≥ 0") }
         guard radius.lowerBound >= 0, radius.upperBound < 1 else { throw .invalidParameter(name: "radius", reason: "must lie in [0, 1)") }
+        guard maxAngle > 0, maxAngle <= .pi else { throw .invalidParameter(name: "maxAngle", reason: "must lie in (0, π]") }
         var pairs: [(Double, Double)] = []
         for _ in 0..<(n / 2) {
             let r = rng.uniform(radius.lowerBound, radius.upperBound)
-            let th = Double.pi * rng.nextUnit()
+            let th = maxAngle * rng.nextUnit()
             pairs.append((r * Double.cos(th), r * Double.sin(th)))
         }
-        let single: Double? = n % 2 == 1 ? rng.uniform(radius.lowerBound, radius.upperBound) * (rng.nextUnit() < 0.5 ? -1 : 1) : nil
+        // A real pole sits at angle 0 or π: negative only when the whole disc is allowed.
+        var single: Double? = nil
+        if n % 2 == 1 {
+            let r = rng.uniform(radius.lowerBound, radius.upperBound)
+            single = rng.nextUnit() < 0.5 && maxAngle >= .pi ? -r : r
+        }
         let q = householderPair(n, using: &rng)
         let a = n == 0 ? Matrix(rows: 0, cols: 0) : q * rotationBlocks(pairs, single: single) * q.transposed
         let b = Matrix.uniform(n, m, using: &rng)

@@ -25,6 +25,8 @@ enum NeuralTestProblems {
             task = "\(task)"
             \(horizon)length = \(length)
             state_dim = 2
+            max_pole_angle = 0.5
+            input_max_harmonic = 100
             noise_std = 0.01
             warmup = 5
             """, seed: seed)[0]

@@ -68,7 +68,7 @@ enum NeuralNetworkBuilder {
 
     private static func ssm(_ s: NeuralSettings, _ f: Int, _ o: Int, seed: UInt64) throws -> NeuralNetwork {
         let c = SSMModelConfiguration(inputSize: f, outputSize: o, width: s.hidden, depth: s.layers, stateSize: s.stateDimension,
-                                      initialization: .lin, discretization: .zeroOrderHold, dropout: s.dropout, pooling: .none,
+                                      initialization: .lin, discretization: .zeroOrderHold, dtMin: s.dtMin, dtMax: s.dtMax, dropout: s.dropout, pooling: .none,
                                       ssmLearningRate: s.stateSpaceLearningRate)
         let model = try SSMModel<Float>(configuration: c, seed: seed)
         return NeuralNetwork(

@@ -46,6 +46,12 @@ public struct NeuralSettings: Sendable, Equatable {
     /// `state_dim`: N per channel for the SSM (even: N/2 complex modes), n for the dense LTI.
     /// Default 32 (ssm), 8 (lti).
     public var stateDimension = 32
+    /// `dt_min`, `dt_max`: range of the SSM's initial step sizes Δ (log-uniform per channel).
+    /// Default [1e-3, 1]: wider than S4's [1e-3, 1e-1] towards fast modes, so channels also cover
+    /// the short time constants of sampled systems (discrete poles exp(ΔA) down to |λ| ≈ 0.6);
+    /// set dt_max = 0.1 for S4's long-memory recipe (long-range tasks).
+    public var dtMin = 1e-3
+    public var dtMax = 1.0
 
     /// The defaults of `kind` (see each field).
     public init(kind: NeuralKind) {
@@ -82,6 +88,9 @@ public struct NeuralSettings: Sendable, Equatable {
         try number("lr", &learningRate, { $0 > 0 }, "a positive number")
         try number("dropout", &dropout, { $0 >= 0 && $0 < 1 }, "in [0, 1)")
         try number("weight_decay", &weightDecay, { $0 >= 0 }, "≥ 0")
+        try number("dt_min", &dtMin, { $0 > 0 }, "a positive number")
+        try number("dt_max", &dtMax, { $0 > 0 }, "a positive number")
+        if dtMin > dtMax { throw bad(spec.parameters["dt_min"] != nil ? "dt_min" : "dt_max", "dt_min (\(dtMin)) must not exceed dt_max (\(dtMax))") }
         if kind == .ssm && stateDimension % 2 != 0 {
             throw bad("state_dim", "must be even for the SSM (N/2 complex-conjugate mode pairs), found \(stateDimension)")
         }

@@ -21,7 +21,8 @@ public struct LTISimulator: SystemSimulator {
 
 extension DatasetBuilder {
     /// The builder with the random stable LTI generator registered: options `state_dim`,
-    /// `input_count`, `output_count`, `max_pole_radius` r (pole radii uniform in [0.3 r, r]).
+    /// `input_count`, `output_count`, `max_pole_radius` r (pole radii uniform in [0.3 r, r]),
+    /// `max_pole_angle` (pole angles uniform in (0, max_pole_angle) rad/sample).
     /// Each output row of C is then scaled so that the output's impulse responses have unit
     /// energy (Σ_k Σ_i h_oi[k]² = 1: a white unit-variance input gives unit output variance), so
     /// `noise_std` is a noise-to-signal ratio whatever the random draw.
@@ -29,7 +30,8 @@ extension DatasetBuilder {
         DatasetBuilder(directories: directories) { spec, rng in
             let r = spec.double("max_pole_radius")
             let raw = try DiscreteLTI.randomStable(order: spec.int("state_dim"), inputs: spec.int("input_count"),
-                                                   outputs: spec.int("output_count"), radius: (0.3 * r)...r, using: &rng)
+                                                   outputs: spec.int("output_count"), radius: (0.3 * r)...r,
+                                                   maxAngle: spec.double("max_pole_angle"), using: &rng)
             return LTISimulator(try unitEnergy(raw))
         }
     }
