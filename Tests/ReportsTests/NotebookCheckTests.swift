@@ -36,6 +36,21 @@ import Testing
     }
 }
 
+@Suite struct TokenComparisonTests {
+    @Test func roundingNoiseMatchesButChangedValuesDoNot() {
+        let same: [(String, String)] = [("0.9231190640347159", "0.9231190640347161"), ("0.1235", "0.1234"), ("1.23e-5", "1.24e-5"),
+                                        ("-0.500", "-0.501"), ("12", "12"), ("1e-16", "1e-16")]
+        for (a, b) in same { #expect(TokenComparison.numbersMatch(a, b), "\(a) ~ \(b)") }
+        let different: [(String, String)] = [("0.1235", "0.1237"), ("12", "13"), ("1382", "1383"), ("1.23e-5", "1.23e-6"),
+                                             ("0.12", "0.123"), ("2.2e-16", "4.4e-16"), ("0.5", "0.6"), ("-0.50", "-0.51")]
+        for (a, b) in different { #expect(!TokenComparison.numbersMatch(a, b), "\(a) ≁ \(b)") }
+        #expect(TokenComparison.lineMatches("| fft | 0.1235 | y1_u1 |", "| fft | 0.1234 | y1_u1 |"))
+        #expect(!TokenComparison.lineMatches("| fft | 0.1235 |", "| rnn | 0.1235 |"))
+        #expect(TokenComparison.firstDifference("a 1 b", "a 1 c", extra: nil) == "' b' is now ' c'")
+        #expect(TokenComparison.firstDifference("x=1.00", "x=1.04", extra: { abs($0 - $1) <= 0.05 }) == nil)
+    }
+}
+
 @Suite struct NotebookCheckTests {
     let notebook = """
     Intro.

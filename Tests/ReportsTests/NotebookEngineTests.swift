@@ -105,10 +105,25 @@ import Testing
         #expect(svg.contains("data-name=\"one\"") && svg.contains("data-name=\"three\"") && svg.contains("Two curves"))
 
         let bad = try NotebookScratch("```sslab plot=p.svg\necho not, a csv\n```\n"); defer { bad.remove() }
-        #expect(throws: NotebookError.output(path: bad.notebook, line: 2, message: "plot: the command printed no CSV rows to plot")) {
+        #expect(throws: NotebookError.output(path: bad.notebook, line: 2, message: "plot: the command printed no CSV or Markdown table rows to plot")) {
             try NotebookEngine(executor: FakeSSLab()).run(path: bad.notebook)
         }
         #expect(bad.listing() == ["nb.md"])
+    }
+
+    @Test func plotBlocksSplitMarkdownTablesIntoSeriesAndCanShowThem() throws {
+        // The fake's `table` prints: | mode | seconds ↓ | deviation | with one row.
+        let s = try NotebookScratch("```sslab plot=t.svg x=deviation y=seconds series=mode show\ntable fft 0.5\ntable rnn 0.25\n```\n"); defer { s.remove() }
+        _ = try NotebookEngine(executor: FakeSSLab()).run(path: s.notebook)
+        let svg = try #require(s.file("t.svg"))
+        #expect(svg.contains("data-name=\"fft\"") && svg.contains("data-name=\"rnn\""))
+        #expect(s.text.contains("| rnn | **0.25** | 1e-16 |"), "the same measurement is shown as a table")
+        #expect(s.text.contains("![t.svg](t.svg)"))
+
+        let bad = try NotebookScratch("```sslab plot=t.svg y=mode\ntable fft 0.5\n```\n"); defer { bad.remove() }
+        #expect(throws: NotebookError.output(path: bad.notebook, line: 2, message: "plot: row 1, column 'mode': 'fft' is not a number")) {
+            try NotebookEngine(executor: FakeSSLab()).run(path: bad.notebook)
+        }
     }
 
     @Test func experimentBlocksRunTheTOMLAndTabulate() throws {

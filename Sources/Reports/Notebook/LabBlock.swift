@@ -16,8 +16,10 @@
 // | `volatile-figures` | both | figures of this block are checked for existence only, not content |
 // | `stderr` | sslab | show each command's stderr (as text) after its stdout |
 // | `head=N` | sslab | show only the first N lines of each text output |
-// | `plot=FILE.svg` | sslab | draw the commands' CSV outputs as one line plot instead of showing them |
+// | `plot=FILE.svg` | sslab | draw the commands' outputs (CSV or a Markdown table) as one line plot instead of showing them |
 // | `x=COL`, `y=COL,…` | sslab + plot | x column (default `k`, `omega` or the row index) and y columns (default: the others but `t`) |
+// | `series=COL` | sslab + plot | one curve per distinct value of this (text) column, e.g. `series=mode` |
+// | `show` | sslab + plot | show the outputs as well as the plot (one measurement for both) |
 // | `logx`, `logy`, `abs` | sslab + plot | log axes; plot absolute values |
 // | `title=`, `xlabel=`, `ylabel=` | sslab + plot | figure texts |
 // | `name=NAME` | experiment | required: the experiment's output folder is `results/NAME` for later blocks |
@@ -37,6 +39,10 @@ public struct NotebookPlotOptions: Equatable, Sendable {
     public var file: String
     public var x: String?
     public var y: [String]?
+    /// A column whose distinct values split the rows into separate curves.
+    public var series: String?
+    /// Show the commands' outputs too.
+    public var showsOutput = false
     public var logX = false
     public var logY = false
     /// Plot |value| (useful with `logy` for oscillating kernels).
@@ -58,11 +64,11 @@ public struct LabBlockOptions: Equatable, Sendable {
     public var metric: String?
     public var by: String?
 
-    static let commandKeys = ["volatile", "roundoff", "volatile-figures", "stderr", "head", "plot", "x", "y",
-                              "logx", "logy", "abs", "title", "xlabel", "ylabel"]
+    static let commandKeys = ["volatile", "roundoff", "volatile-figures", "stderr", "head", "plot", "x", "y", "series",
+                              "show", "logx", "logy", "abs", "title", "xlabel", "ylabel"]
     static let experimentKeys = ["name", "metric", "by", "volatile", "roundoff", "volatile-figures"]
-    static let flags: Set<String> = ["volatile-figures", "stderr", "logx", "logy", "abs"]
-    static let plotOnly: Set<String> = ["x", "y", "logx", "logy", "abs", "title", "xlabel", "ylabel"]
+    static let flags: Set<String> = ["volatile-figures", "stderr", "show", "logx", "logy", "abs"]
+    static let plotOnly: Set<String> = ["x", "y", "series", "show", "logx", "logy", "abs", "title", "xlabel", "ylabel"]
 
     /// Parses `words` (the info string after the kind); `fail` builds the error for a message.
     static func parse(_ words: [String], kind: LabBlockKind, fail: (String) -> NotebookError) throws(NotebookError) -> LabBlockOptions {
@@ -97,7 +103,7 @@ public struct LabBlockOptions: Equatable, Sendable {
         if let file = seen["plot"] {
             guard file.lowercased().hasSuffix(".svg") else { throw fail("option 'plot' names an .svg file, got '\(file)'") }
             o.plot = NotebookPlotOptions(file: file, x: seen["x"], y: seen["y"].map { $0.split(separator: ",").map(String.init) },
-                                         logX: seen["logx"] != nil, logY: seen["logy"] != nil, absolute: seen["abs"] != nil,
+                                         series: seen["series"], showsOutput: seen["show"] != nil, logX: seen["logx"] != nil, logY: seen["logy"] != nil, absolute: seen["abs"] != nil,
                                          title: seen["title"], xLabel: seen["xlabel"], yLabel: seen["ylabel"])
         } else if let stray = plotOnly.sorted().first(where: { seen[$0] != nil }) {
             throw fail("option '\(stray)' applies only with plot=FILE.svg")

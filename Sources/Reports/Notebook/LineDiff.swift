@@ -1,7 +1,7 @@
 // LineDiff.swift — a line diff for `sslab notebook check`, computed on masked lines and shown
 // with the real ones.
 //
-// The longest common subsequence of the masked lines (dynamic programming, O(n·m) time and
+// The longest common subsequence of the masked lines (matched by TokenComparison) (dynamic programming, O(n·m) time and
 // memory; output sections are short) gives the lines kept, removed (`- `) and added (`+ `);
 // hunks show two lines of context and `…` between them.
 
@@ -14,14 +14,14 @@ enum LineDiff {
         var lcs = [[Int]](repeating: [Int](repeating: 0, count: m + 1), count: n + 1)
         for i in stride(from: n - 1, through: 0, by: -1) {
             for j in stride(from: m - 1, through: 0, by: -1) {
-                lcs[i][j] = maskedOld[i] == maskedNew[j] ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
+                lcs[i][j] = TokenComparison.lineMatches(maskedOld[i], maskedNew[j]) ? lcs[i + 1][j + 1] + 1 : max(lcs[i + 1][j], lcs[i][j + 1])
             }
         }
         enum Op { case same(String), removed(String), added(String) }
         var ops: [Op] = []
         var i = 0, j = 0
         while i < n || j < m {
-            if i < n, j < m, maskedOld[i] == maskedNew[j] {
+            if i < n, j < m, TokenComparison.lineMatches(maskedOld[i], maskedNew[j]) {
                 ops.append(.same(new[j])); i += 1; j += 1
             } else if j < m, i == n || lcs[i][j + 1] >= lcs[i + 1][j] {
                 ops.append(.added(new[j])); j += 1

@@ -3,13 +3,12 @@
 // A notebook is up to date when
 //  1. every lab block has an output section, no section is an orphan, and each section's digest
 //     is its block's (the block was not edited after the output was generated);
-//  2. re-executed, every block's output equals the committed one after masking volatile values
-//     (VolatileMask.swift) — the difference is shown as a line diff of the committed and fresh
-//     text, with the lines that differ after masking marked;
-//  3. every file the blocks write exists and matches the fresh one token by token: text exactly,
-//     numbers within 0.05 in SVG files (pixel coordinates printed to 0.01, so rounding noise in
-//     the data cannot flip the check) and within a relative 1e-9 elsewhere. Files of blocks with
-//     the `volatile-figures` option are only required to exist.
+//  2. re-executed, every block's output matches the committed one after masking volatile values
+//     (VolatileMask.swift), token by token (TokenComparison.swift: text exactly, numbers up to
+//     rounding noise) — a difference is shown as a line diff of the committed and fresh text;
+//  3. every file the blocks write exists and matches the fresh one token by token, SVG pixel
+//     coordinates also within 0.05 px. Files of blocks with the `volatile-figures` option are
+//     only required to exist.
 // A slow notebook (`<!-- sslab:notebook slow -->`) is checked for 1 only when `executeSlow` is
 // false. Checking never modifies the notebook or its folder.
 
@@ -77,7 +76,7 @@ extension NotebookEngine {
                     let new = Array(fresh.split(separator: "\n", omittingEmptySubsequences: false).map(String.init).dropFirst().dropLast())
                     let mask = VolatileMask(volatile: b.options.volatile, roundoff: b.options.roundoff)
                     let (maskedOld, maskedNew) = (mask.apply(old), mask.apply(new))
-                    if maskedOld != maskedNew {
+                    if !TokenComparison.linesMatch(maskedOld, maskedNew) {
                         problems.append(NotebookProblem(line: out.beginLine, message: "output of block \(b.ordinal) (line \(b.openingLine)) differs from a fresh run",
                                                         diff: LineDiff.hunks(old: old, new: new, maskedOld: maskedOld, maskedNew: maskedNew)))
                     }
@@ -102,61 +101,7 @@ extension NotebookEngine {
         guard contentChecked, let temp = workspace.kept[file], let new = try? String(contentsOf: workspace.url(temp), encoding: .utf8) else {
             return nil
         }
-        let tolerance: (Double, Double) -> Bool = file.lowercased().hasSuffix(".svg")
-            ? { abs($0 - $1) <= 0.05 }
-            : { abs($0 - $1) <= 1e-9 * max(abs($0), abs($1)) }
-        return TokenComparison.firstDifference(old, new, numbersEqual: tolerance).map { "\(file) differs from a fresh run: \($0)" }
-    }
-}
-
-/// Comparing two texts as sequences of numbers and the text between them.
-enum TokenComparison {
-    enum Token: Equatable { case text(String), number(Double, String) }
-
-    static func tokens(_ s: String) -> [Token] {
-        var out: [Token] = []
-        var text = ""
-        // The number scanner of VolatileMask brackets each number with U+0001 (not used in text).
-        let marker = "\u{1}"
-        let masked = VolatileMask.maskNumbers(s) { n in marker + n + marker }
-        var inNumber = false
-        var number = ""
-        for c in masked {
-            if String(c) == marker {
-                if inNumber {
-                    out.append(.number(Double(number) ?? .nan, number))
-                    number = ""
-                } else if !text.isEmpty {
-                    out.append(.text(text))
-                    text = ""
-                }
-                inNumber.toggle()
-            } else if inNumber { number.append(c) } else { text.append(c) }
-        }
-        if !text.isEmpty { out.append(.text(text)) }
-        return out
-    }
-
-    /// A description of the first difference, or `nil`.
-    static func firstDifference(_ a: String, _ b: String, numbersEqual: (Double, Double) -> Bool) -> String? {
-        let ta = tokens(a), tb = tokens(b)
-        for (x, y) in zip(ta, tb) {
-            switch (x, y) {
-            case let (.number(u, us), .number(v, vs)):
-                if !(numbersEqual(u, v) || us == vs) { return "number \(us) is now \(vs)" }
-            case let (.text(s), .text(t)) where s == t: continue
-            default:
-                return "'\(excerpt(x))' is now '\(excerpt(y))'"
-            }
-        }
-        if ta.count != tb.count { return "the fresh file is \(ta.count < tb.count ? "longer" : "shorter")" }
-        return nil
-    }
-
-    static func excerpt(_ t: Token) -> String {
-        switch t {
-        case let .text(s): return String(s.prefix(60)).replacingOccurrences(of: "\n", with: "⏎")
-        case let .number(_, s): return s
-        }
+        let pixels: ((Double, Double) -> Bool)? = file.lowercased().hasSuffix(".svg") ? { abs($0 - $1) <= 0.05 } : nil
+        return TokenComparison.firstDifference(old, new, extra: pixels).map { "\(file) differs from a fresh run: \($0)" }
     }
 }

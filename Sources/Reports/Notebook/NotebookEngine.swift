@@ -112,9 +112,9 @@ public struct NotebookEngine {
             let (outcome, outputs) = try launch(command.arguments, line: command.line, display: command.display,
                                                 document: document, workspace: workspace)
             files += outputs
-            if block.options.plot != nil {
+            if let plot = block.options.plot {
                 csvs.append(PlotInput(csv: outcome.stdout, label: command.label, line: command.line))
-                continue
+                if !plot.showsOutput { continue }
             }
             let chunk = NotebookOutput.chunk(stdout: outcome.stdout, stderr: block.options.showStderr ? outcome.stderr : nil,
                                              files: outputs.map { ($0, command.label) }, head: block.options.head)

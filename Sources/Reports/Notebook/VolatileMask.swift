@@ -12,7 +12,8 @@
 //    2.2e-16 and 4.4e-16 compare equal while 1e-3 still shows up as a change.
 //  - Any other line that contains one of the block's `volatile=` patterns (case-insensitively)
 //    has every number masked.
-// Everything else compares exactly.
+// Everything else is compared token by token (TokenComparison.swift): text exactly, numbers up
+// to rounding noise.
 
 /// The masking rule of one block (see VolatileMask.swift).
 public struct VolatileMask: Equatable, Sendable {
