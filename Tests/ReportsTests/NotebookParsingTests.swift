@@ -78,6 +78,13 @@ import Testing
         #expect(d.text == sample)
     }
 
+    @Test func plotOptionsAreParsed() throws {
+        let d = try NotebookDocument(text: "```sslab plot=f.svg x=length y=seconds,t series=mode show logx logy abs xrange=1,10 yrange=1e-6,1 title=\"A b\"\nx\n```\n", path: "nb.md")
+        let p = try #require(d.blocks.first?.options.plot)
+        #expect(p == NotebookPlotOptions(file: "f.svg", x: "length", y: ["seconds", "t"], series: "mode", showsOutput: true, logX: true, logY: true,
+                                         xRange: 1...10, yRange: 1e-6...1, absolute: true, title: "A b", xLabel: nil, yLabel: nil))
+    }
+
     @Test func digestChangesWithTheBlockOnly() throws {
         let d1 = try NotebookDocument(text: sample, path: "nb.md")
         let d2 = try NotebookDocument(text: sample.replacingOccurrences(of: "Prose between.", with: "Other prose."), path: "nb.md")
@@ -111,6 +118,10 @@ import Testing
         #expect(error("```sslab logy\nx\n```\n")?.description == "nb.md:1: option 'logy' applies only with plot=FILE.svg")
         #expect(error("```sslab plot=a.png\nx\n```\n")?.description == "nb.md:1: option 'plot' names an .svg file, got 'a.png'")
         #expect(error("```sslab\nx \\\n```\n")?.description == "nb.md:2: the last command line ends with a continuation backslash")
+        #expect(error("```sslab plot=a.svg logy yrange=0,1\nx\n```\n")?.description == "nb.md:1: option 'yrange' needs LO,HI with LO < HI and LO > 0 on a log axis, got '0,1'")
+        #expect(error("```sslab plot=a.svg xrange=2,1\nx\n```\n")?.description == "nb.md:1: option 'xrange' needs LO,HI with LO < HI, got '2,1'")
+        #expect(error("```sslab stderr=yes\nx\n```\n")?.description == "nb.md:1: option 'stderr' is a flag and takes no value")
+        #expect(error("```sslab head=0\nx\n```\n")?.description == "nb.md:1: option 'head' needs a positive integer, got '0'")
     }
 
     @Test func replacingOutputsKeepsEverythingElseByteForByte() throws {

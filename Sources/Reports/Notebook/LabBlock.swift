@@ -21,9 +21,12 @@
 // | `series=COL` | sslab + plot | one curve per distinct value of this (text) column, e.g. `series=mode` |
 // | `show` | sslab + plot | show the outputs as well as the plot (one measurement for both) |
 // | `logx`, `logy`, `abs` | sslab + plot | log axes; plot absolute values |
+// | `xrange=LO,HI`, `yrange=LO,HI` | sslab + plot | fixed axis ranges (curves are clipped to them) |
 // | `title=`, `xlabel=`, `ylabel=` | sslab + plot | figure texts |
 // | `name=NAME` | experiment | required: the experiment's output folder is `results/NAME` for later blocks |
 // | `metric=M,…`, `by=K,…` | experiment | passed to `sslab table --metric/--by` |
+
+import Foundation
 
 /// What a lab block runs.
 public enum LabBlockKind: String, Sendable, CaseIterable {
@@ -45,11 +48,32 @@ public struct NotebookPlotOptions: Equatable, Sendable {
     public var showsOutput = false
     public var logX = false
     public var logY = false
+    /// Fixed axis ranges.
+    public var xRange: ClosedRange<Double>?
+    public var yRange: ClosedRange<Double>?
     /// Plot |value| (useful with `logy` for oscillating kernels).
     public var absolute = false
     public var title: String?
     public var xLabel: String?
     public var yLabel: String?
+
+    public init(file: String, x: String? = nil, y: [String]? = nil, series: String? = nil, showsOutput: Bool = false,
+                logX: Bool = false, logY: Bool = false, xRange: ClosedRange<Double>? = nil, yRange: ClosedRange<Double>? = nil,
+                absolute: Bool = false, title: String? = nil, xLabel: String? = nil, yLabel: String? = nil) {
+        self.file = file
+        self.x = x
+        self.y = y
+        self.series = series
+        self.showsOutput = showsOutput
+        self.logX = logX
+        self.logY = logY
+        self.xRange = xRange
+        self.yRange = yRange
+        self.absolute = absolute
+        self.title = title
+        self.xLabel = xLabel
+        self.yLabel = yLabel
+    }
 }
 
 /// The parsed options of a lab block (see LabBlock.swift for their meaning).
@@ -65,10 +89,10 @@ public struct LabBlockOptions: Equatable, Sendable {
     public var by: String?
 
     static let commandKeys = ["volatile", "roundoff", "volatile-figures", "stderr", "head", "plot", "x", "y", "series",
-                              "show", "logx", "logy", "abs", "title", "xlabel", "ylabel"]
+                              "show", "logx", "logy", "abs", "xrange", "yrange", "title", "xlabel", "ylabel"]
     static let experimentKeys = ["name", "metric", "by", "volatile", "roundoff", "volatile-figures"]
     static let flags: Set<String> = ["volatile-figures", "stderr", "show", "logx", "logy", "abs"]
-    static let plotOnly: Set<String> = ["x", "y", "series", "show", "logx", "logy", "abs", "title", "xlabel", "ylabel"]
+    static let plotOnly: Set<String> = ["x", "y", "series", "show", "logx", "logy", "abs", "xrange", "yrange", "title", "xlabel", "ylabel"]
 
     /// Parses `words` (the info string after the kind); `fail` builds the error for a message.
     static func parse(_ words: [String], kind: LabBlockKind, fail: (String) -> NotebookError) throws(NotebookError) -> LabBlockOptions {
@@ -103,8 +127,17 @@ public struct LabBlockOptions: Equatable, Sendable {
         if let file = seen["plot"] {
             guard file.lowercased().hasSuffix(".svg") else { throw fail("option 'plot' names an .svg file, got '\(file)'") }
             o.plot = NotebookPlotOptions(file: file, x: seen["x"], y: seen["y"].map { $0.split(separator: ",").map(String.init) },
-                                         series: seen["series"], showsOutput: seen["show"] != nil, logX: seen["logx"] != nil, logY: seen["logy"] != nil, absolute: seen["abs"] != nil,
+                                         series: seen["series"], showsOutput: seen["show"] != nil, logX: seen["logx"] != nil,
+                                         logY: seen["logy"] != nil, absolute: seen["abs"] != nil,
                                          title: seen["title"], xLabel: seen["xlabel"], yLabel: seen["ylabel"])
+            for (key, log) in [("xrange", seen["logx"] != nil), ("yrange", seen["logy"] != nil)] {
+                guard let text = seen[key] else { continue }
+                let parts = text.split(separator: ",").compactMap { Double($0.trimmingCharacters(in: .whitespaces)) }
+                guard parts.count == 2, parts[0].isFinite, parts[1].isFinite, parts[0] < parts[1], !log || parts[0] > 0 else {
+                    throw fail("option '\(key)' needs LO,HI with LO < HI\(log ? " and LO > 0 on a log axis" : ""), got '\(text)'")
+                }
+                if key == "xrange" { o.plot?.xRange = parts[0]...parts[1] } else { o.plot?.yRange = parts[0]...parts[1] }
+            }
         } else if let stray = plotOnly.sorted().first(where: { seen[$0] != nil }) {
             throw fail("option '\(stray)' applies only with plot=FILE.svg")
         }

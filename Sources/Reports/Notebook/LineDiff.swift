@@ -23,10 +23,10 @@ enum LineDiff {
         while i < n || j < m {
             if i < n, j < m, TokenComparison.lineMatches(maskedOld[i], maskedNew[j]) {
                 ops.append(.same(new[j])); i += 1; j += 1
-            } else if j < m, i == n || lcs[i][j + 1] >= lcs[i + 1][j] {
-                ops.append(.added(new[j])); j += 1
+            } else if i < n, j == m || lcs[i + 1][j] >= lcs[i][j + 1] {
+                ops.append(.removed(old[i])); i += 1   // removals first, as in a unified diff
             } else {
-                ops.append(.removed(old[i])); i += 1
+                ops.append(.added(new[j])); j += 1
             }
         }
         let changed = ops.indices.filter { if case .same = ops[$0] { return false } else { return true } }

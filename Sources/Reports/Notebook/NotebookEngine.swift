@@ -108,6 +108,8 @@ public struct NotebookEngine {
     private func commands(_ block: LabBlock, document: NotebookDocument,
                           workspace: NotebookWorkspace) throws(NotebookError) -> ([String], [String]) {
         var chunks: [String] = [], files: [String] = [], csvs: [PlotInput] = []
+        var wrote: [String] = []   // files of commands that printed nothing, shown on one line
+        func flush() { if !wrote.isEmpty { chunks.append(NotebookOutput.wrote(wrote)); wrote = [] } }
         for command in block.commands {
             let (outcome, outputs) = try launch(command.arguments, line: command.line, display: command.display,
                                                 document: document, workspace: workspace)
@@ -116,12 +118,17 @@ public struct NotebookEngine {
                 csvs.append(PlotInput(csv: outcome.stdout, label: command.label, line: command.line))
                 if !plot.showsOutput { continue }
             }
-            let chunk = NotebookOutput.chunk(stdout: outcome.stdout, stderr: block.options.showStderr ? outcome.stderr : nil,
-                                             files: outputs.map { ($0, command.label) }, head: block.options.head)
-            if let chunk {
-                chunks.append(block.commands.count > 1 ? NotebookOutput.introduction(command) + "\n\n" + chunk : chunk)
-            }
+            let text = NotebookOutput.printed(stdout: outcome.stdout, stderr: block.options.showStderr ? outcome.stderr : nil,
+                                              head: block.options.head)
+            let images = outputs.filter { $0.lowercased().hasSuffix(".svg") }, others = outputs.filter { !$0.lowercased().hasSuffix(".svg") }
+            if text.isEmpty && images.isEmpty { wrote += others; continue }
+            flush()
+            var parts = text + images.map { NotebookOutput.image($0, alt: command.label) }
+            if !others.isEmpty { parts.append(NotebookOutput.wrote(others)) }
+            if block.commands.count > 1 && !text.isEmpty { parts.insert(NotebookOutput.introduction(command), at: 0) }
+            chunks.append(parts.joined(separator: "\n\n"))
         }
+        flush()
         if let plot = block.options.plot {
             let path = document.path
             let figure = try NotebookPlot.plot(csvs, options: plot) { .output(path: path, line: $0, message: $1) }
@@ -129,7 +136,7 @@ public struct NotebookEngine {
             let target = workspace.url(name.arguments[1]).path
             do { try figure.write(to: target) } catch { throw .write(path: target, reason: error.description) }
             files.append(plot.file)
-            chunks.append(NotebookOutput.chunk(stdout: "", stderr: nil, files: [(plot.file, plot.title)], head: nil) ?? "")
+            chunks.append(NotebookOutput.image(plot.file, alt: plot.title))
         }
         return (chunks, files)
     }
@@ -161,7 +168,6 @@ public struct NotebookEngine {
         if let b = block.options.by { table += ["--by", b] }
         let (outcome, _) = try launch(table, line: block.openingLine, display: "sslab " + table.joined(separator: " "),
                                       document: document, workspace: workspace)
-        let chunk = NotebookOutput.chunk(stdout: outcome.stdout, stderr: nil, files: [], head: nil)
-        return (chunk.map { [$0] } ?? [], [])
+        return (NotebookOutput.printed(stdout: outcome.stdout, stderr: nil, head: nil), [])
     }
 }

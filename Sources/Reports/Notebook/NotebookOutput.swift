@@ -5,9 +5,10 @@
 //  - other non-empty stdout goes into a fenced block: `json` when it parses as a JSON object or
 //    array, `text` otherwise; `head=N` keeps the first N lines and says how many were left out;
 //  - with the `stderr` option, non-empty stderr follows in its own `text` block;
-//  - every file the command wrote with `--output` is linked: `.svg` as an image, anything else
-//    as a plain link;
-//  - when a block has several commands, each command's output is introduced by its command line.
+//  - every file the command wrote with `--output` is linked: `.svg` as an image (alt text: the
+//    command line's `# label`, else the file name), anything else as a plain link — the links
+//    of consecutive commands that print nothing are gathered on one "Wrote …" line;
+//  - when a block has several commands, each printed output is introduced by its command line.
 // The section is the begin marker (block number and source digest), a blank line, the chunks
 // separated by blank lines, a blank line and the end marker.
 
@@ -22,8 +23,9 @@ enum NotebookOutput {
         return lines.joined(separator: "\n")
     }
 
-    /// The Markdown for one command's results (without the introducing command line).
-    static func chunk(stdout: String, stderr: String?, files: [(name: String, label: String?)], head: Int?) -> String? {
+    /// The Markdown of a command's printed output: stdout (a table as it is, other text fenced)
+    /// and, when asked for, stderr; empty when it printed nothing.
+    static func printed(stdout: String, stderr: String?, head: Int?) -> [String] {
         var parts: [String] = []
         let text = trimmedTrailingNewlines(stdout)
         if !text.trimmingBlanks().isEmpty {
@@ -33,15 +35,17 @@ enum NotebookOutput {
             let e = trimmedTrailingNewlines(stderr)
             if !e.trimmingBlanks().isEmpty { parts.append(fenced(truncated(e, head: head), info: "text")) }
         }
-        for f in files {
-            let target = linkTarget(f.name)
-            if f.name.lowercased().hasSuffix(".svg") {
-                parts.append("![\(linkText(f.label ?? f.name))](\(target))")
-            } else {
-                parts.append("Wrote [\(linkText(f.name))](\(target)).")
-            }
-        }
-        return parts.isEmpty ? nil : parts.joined(separator: "\n\n")
+        return parts
+    }
+
+    /// An SVG file shown as an image.
+    static func image(_ name: String, alt: String?) -> String {
+        "![\(linkText(alt ?? name))](\(linkTarget(name)))"
+    }
+
+    /// Other written files as one line of links.
+    static func wrote(_ names: [String]) -> String {
+        "Wrote " + names.map { "[\(linkText($0))](\(linkTarget($0)))" }.joined(separator: ", ") + "."
     }
 
     /// The line that introduces a command's output in a block of several commands.

@@ -88,8 +88,8 @@ enum NotebookPlot {
         let xLabel = o.xLabel ?? xName ?? "k"
         let yLabel = o.yLabel ?? (yNames.count == 1 ? (o.absolute ? "|\(yNames[0])|" : yNames[0]) : nil)
         return LinePlot(title: o.title,
-                        xAxis: o.logX ? .log(xLabel) : .linear(xLabel),
-                        yAxis: o.logY ? .log(yLabel) : .linear(yLabel),
+                        xAxis: o.logX ? .log(xLabel, range: o.xRange) : .linear(xLabel, range: o.xRange),
+                        yAxis: o.logY ? .log(yLabel, range: o.yRange) : .linear(yLabel, range: o.yRange),
                         series: series,
                         legend: series.count > 1 ? .automatic : .hidden)
     }

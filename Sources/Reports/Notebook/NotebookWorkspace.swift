@@ -105,16 +105,18 @@ final class NotebookWorkspace {
         return word
     }
 
-    /// `text` with every temporary name replaced by the name the notebook uses.
+    /// `text` with every temporary name replaced by the name the notebook uses (a scratch file by
+    /// its original base name). Absolute forms (as a command may print them) are replaced first.
     func restore(_ text: String) -> String {
         var t = text
+        let root = directory.standardizedFileURL.path + "/"
         for (logical, actual) in names.reversed() where t.contains(actual) {
-            t = t.replacingOccurrences(of: actual, with: logical)
+            t = t.replacingOccurrences(of: root + actual, with: logical).replacingOccurrences(of: actual, with: logical)
         }
         for actual in temporaries where t.contains(actual) {
             let base = URL(fileURLWithPath: actual).lastPathComponent
             let original = base.split(separator: "-", maxSplits: 2).last.map(String.init) ?? base
-            t = t.replacingOccurrences(of: actual, with: original)
+            t = t.replacingOccurrences(of: root + actual, with: original).replacingOccurrences(of: actual, with: original)
         }
         return t
     }
