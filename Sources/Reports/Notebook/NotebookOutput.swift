@@ -3,7 +3,8 @@
 //  - stdout that contains a Markdown pipe table (a `| --- |` delimiter row) is Markdown already
 //    (`--format md` tables with caption and notes) and passes through unchanged;
 //  - other non-empty stdout goes into a fenced block: `json` when it parses as a JSON object or
-//    array, `text` otherwise; `head=N` keeps the first N lines and says how many were left out;
+//    array (and shown whole), `text` otherwise; `head=N` keeps the first N lines and says how
+//    many were left out;
 //  - with the `stderr` option, non-empty stderr follows in its own `text` block;
 //  - every file the command wrote with `--output` is linked: `.svg` as an image (alt text: the
 //    command line's `# label`, else the file name), anything else as a plain link — the links
@@ -29,7 +30,8 @@ enum NotebookOutput {
         var parts: [String] = []
         let text = trimmedTrailingNewlines(stdout)
         if !text.trimmingBlanks().isEmpty {
-            parts.append(isMarkdownTable(text) ? text : fenced(truncated(text, head: head), info: looksLikeJSON(text) ? "json" : "text"))
+            let shown = truncated(text, head: head)   // a cut JSON text is no longer JSON
+            parts.append(isMarkdownTable(text) ? text : fenced(shown, info: shown == text && looksLikeJSON(text) ? "json" : "text"))
         }
         if let stderr {
             let e = trimmedTrailingNewlines(stderr)
