@@ -56,7 +56,7 @@ struct SSMKernel: ParsableCommand {
     @Option(help: "kernel | basis | modes") var show: SSMKernelView = .kernel
     @Option(help: "Channels H (view kernel): one kernel per channel, each with its own C.") var channels: Int = 1
     @Option(help: "Modes to show (views basis and modes): the first M.") var maxModes: Int?
-    @Flag(help: "Use B̃ = V*B (HiPPO-LegS's B in the eigenbasis) instead of B = 1 (legs only).") var hippoInput = false
+    @Flag(help: "Use B̃ = V*B (HiPPO-LegS's B in the eigenbasis, each eigenvector's phase fixed so that B̃ₙ > 0) instead of B = 1 (legs only).") var hippoInput = false
     @Option(help: "Seed of C (view kernel).") var seed: UInt64 = 0
     @Option(help: "Table format of the modes view: md | csv | json | latex") var format: OutputFormat = .csv
     @OptionGroup var out: OutputOption
@@ -85,14 +85,30 @@ struct SSMKernel: ParsableCommand {
         case .modes:
             try out.emit(try modeTable(system, modes: modes, caption: "Modes of \(name)").rendered(format.table))
         case .kernel:
-            let k = layer.kernel(length: length)   // (H, L)
+            // With --hippo-input the layer's B̃ carries the arbitrary phases of LAPACK's
+            // eigenvectors; the kernel is recomputed with those phases fixed (see canonicalInput).
+            let k = hippoInput
+                ? VandermondeKernel(channels: config.channels, modes: config.modes, eigenvalues: system.aBar,
+                                    weights: zip(system.c, canonicalInput(system)).map { $0 * $1 }).kernel(length: length)
+                : layer.kernel(length: length)   // (H, L)
             try emitCurves(header: (1...config.channels).map { "K\($0)" }, values: k, count: config.channels,
                            title: "\(name): kernel", yLabel: "K[k]")
         case .basis:
             let basis = VandermondeKernel(channels: modes, modes: 1, eigenvalues: Array(system.aBar.prefix(modes)),
-                                          weights: Array(system.bBar.prefix(modes))).kernel(length: length)   // (M, L)
+                                          weights: Array(canonicalInput(system).prefix(modes))).kernel(length: length)   // (M, L)
             try emitCurves(header: (0..<modes).map { "mode\($0)" }, values: basis, count: modes,
                            title: "\(name): basis kernels 2 Re(B̄ₙ Āₙᵏ)", yLabel: "basis kernel")
+        }
+    }
+
+    /// B̄ per mode with the phase of each eigenvector fixed so that B̃ₙ = vₙ*B is real and ≥ 0.
+    /// An eigenvector is defined only up to a factor e^{iφ}, and LAPACK's choice can change with
+    /// the BLAS kernel; multiplying by conj(B̃ₙ)/|B̃ₙ| picks the one reproducible choice. With
+    /// B = 1 (every init but `--hippo-input`) nothing changes.
+    func canonicalInput(_ s: S4DDiscreteSystem) -> [Complex<Double>] {
+        zip(s.bBar, s.b).map { bBar, b in
+            let r = b.length
+            return r > 0 ? bBar * Complex(b.real / r, -b.imaginary / r) : bBar
         }
     }
 

@@ -2,6 +2,7 @@
 // against closed forms computed here.
 
 import Foundation
+import LinearAlgebra
 import TestSupport
 import Testing
 
@@ -34,6 +35,39 @@ private struct C2 {
             var expected: [Double] = []
             for _ in 0..<length { expected.append(2 * (bbar * power).re); power = power * abar }
             expectClose(csv.rows.map { $0[n + 1] }, expected, rtol: 1e-12, atol: 1e-15, "mode \(n)")
+        }
+    }
+
+    @Test func legsBasisWithHiPPOInputMatchesAnIndependentEigendecomposition() throws {
+        // S4D-LegS, N = 8: the modes are the eigenvalues of HiPPO-LegS's normal part
+        // S = −½ I + skew, S[n][k] = −½ √(2n+1) √(2k+1) sign(n − k); B̃ = V*B with B[n] = √(2n+1)
+        // and each eigenvector's phase chosen so that B̃ₙ = |vₙ*B| ≥ 0. Basis kernel:
+        // 2 Re(E |B̃| Āᵏ), Ā = e^{ΔA}, E = (Ā − 1)/A.
+        let n = 8, dt = 0.05, length = 4
+        var s = Matrix(rows: n, cols: n)
+        for i in 0..<n { for k in 0..<n {
+            s[i, k] = i == k ? -0.5 : -0.5 * (Double(2 * i + 1) * Double(2 * k + 1)).squareRoot() * (i > k ? 1 : -1)
+        } }
+        let eig = try s.eigen()
+        let modes = (0..<n).filter { eig.values[$0].imaginary > 0 }.sorted { eig.values[$0].imaginary < eig.values[$1].imaginary }
+        #expect(modes.count == n / 2)
+        let r = try CLI.run(["ssm-kernel", "--init", "legs", "--hippo-input", "--state-size", "\(n)", "--dt", "\(dt)",
+                             "--length", "\(length)", "--show", "basis"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let csv = parseNumericCSV(r.stdout)
+        for (m, q) in modes.enumerated() {
+            var bt = C2(re: 0, im: 0)
+            for k in 0..<n {
+                let v = eig.vectors[k, q]
+                bt = C2(re: bt.re + v.real * Double(2 * k + 1).squareRoot(), im: bt.im - v.imaginary * Double(2 * k + 1).squareRoot())
+            }
+            let magnitude = (bt.re * bt.re + bt.im * bt.im).squareRoot()
+            let a = C2(re: eig.values[q].real, im: eig.values[q].imaginary)
+            let abar = a.exp(dt), e = (abar - C2(re: 1, im: 0)) / a
+            var w = C2(re: e.re * magnitude, im: e.im * magnitude)
+            var expected: [Double] = []
+            for _ in 0..<length { expected.append(2 * w.re); w = w * abar }
+            expectClose(csv.rows.map { $0[m + 1] }, expected, rtol: 1e-10, atol: 1e-14, "mode \(m)")
         }
     }
 
