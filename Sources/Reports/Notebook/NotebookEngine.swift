@@ -24,7 +24,8 @@ public struct NotebookRunSummary: Equatable, Sendable {
     public var documentChanged: Bool
 }
 
-/// Runs and checks Markdown notebooks (see Notebook/README in notebooks-md for the format).
+/// Runs and checks Markdown notebooks. The format (lab blocks, options, markers, the check's
+/// rules) is documented for authors in notebooks-md/README.md and in the files of this folder.
 public struct NotebookEngine {
     public var executor: any NotebookExecutor
     /// Progress lines (one per command), e.g. for `--verbose`.
@@ -43,7 +44,8 @@ public struct NotebookEngine {
         let workspace: NotebookWorkspace
     }
 
-    /// Executes every block of `document`, runs `run`, puts new outputs into the document.
+    /// Executes every lab block of the notebook at `path`, then puts the files in place and writes
+    /// the new outputs into the document (see the file header).
     /// - Throws: `NotebookError`; on any error the notebook and its folder are unchanged.
     public func run(path: String) throws(NotebookError) -> NotebookRunSummary {
         let document = try NotebookDocument(contentsOf: path)
