@@ -1,8 +1,10 @@
 # StateSpaceLab — build, test, demo and benchmark entry points.
 #
 #   make demo    the lab's main job: discretisation, RNN = CNN mode comparison, figures → results/
-#   make test    the whole test suite (release build, one BLAS thread per process)
+#   make test    the whole test suite (release build, one BLAS thread per process), then
+#                `sslab notebook check` on every notebook not marked slow
 #   make bench   benchmarks on the peers' workloads (JSON lines → results/bench.jsonl)
+#   make notebooks  run every notebook in notebooks-md/ (rewrites their outputs and figures)
 #
 # Each target first installs the system libraries when they are missing (Debian/Ubuntu).
 
@@ -10,6 +12,7 @@ SWIFT        ?= swift
 APT_PACKAGES := pkgconf libopenblas-dev liblapacke-dev libfftw3-dev
 SSLAB        := .build/release/sslab
 RESULTS      ?= results
+NOTEBOOKS    := $(sort $(wildcard notebooks-md/[0-9]*.md))
 # `swift test --disable-testable-imports` builds with the same flags as `swift build`, so the
 # release build is shared instead of compiled twice (the tests use public API only).
 TEST_FLAGS   := -c release --disable-testable-imports
@@ -18,7 +21,7 @@ TEST_FLAGS   := -c release --disable-testable-imports
 SSLAB_TARGET_CPU ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo haswell)
 export SSLAB_TARGET_CPU
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test demo bench notebooks clean
 
 all: build
 
@@ -36,8 +39,11 @@ build: deps
 
 # The CLI golden tests run the built executable, so build it before testing.
 # Tests run in parallel; one OpenBLAS thread per call avoids oversubscribing the 2 cores.
+# The notebook check re-executes the quick notebooks and fails, with a diff, if a committed
+# output is stale (slow ones, marked <!-- sslab:notebook slow -->, only get their digests checked).
 test: build
 	OPENBLAS_NUM_THREADS=1 $(SWIFT) test $(TEST_FLAGS)
+	$(SSLAB) notebook check --skip-slow $(NOTEBOOKS)
 
 demo: build
 	$(SSLAB) demo --out $(RESULTS)
@@ -45,6 +51,9 @@ demo: build
 bench: build
 	@mkdir -p $(RESULTS)
 	$(SSLAB) bench --output $(RESULTS)/bench.jsonl
+
+notebooks: build
+	$(SSLAB) notebook run $(NOTEBOOKS)
 
 clean:
 	rm -rf .build $(RESULTS)
