@@ -1,6 +1,7 @@
 // FusedLayerTests.swift — the fused, vectorised layer kernels against their plain reference
-// paths: GLU (SIMD σ vs libm) and the activations (VectorMath vs libm), in Float and Double,
-// at widths with and without a partial lane group.
+// paths: LayerNorm (row kernels vs sequential two-pass loops), GLU (SIMD σ vs libm) and the
+// activations (VectorMath vs libm), in Float and Double, at widths with and without a partial
+// lane group.
 
 import LinearAlgebra
 import SequenceModels
@@ -8,6 +9,50 @@ import TestSupport
 import Testing
 
 @Suite struct FusedLayerTests {
+    @Test(arguments: [1, 5, 8, 13, 32, 37])
+    func layerNormMatchesReference(size: Int) {
+        var rng = SplitMix64(seed: UInt64(90 + size))
+        for affine in [true, false] {
+            let layer = LayerNorm<Double>(size: size, affine: affine)
+            if affine {
+                layer.weight!.value = .uniform([size], 0.5, 1.5, using: &rng)
+                layer.bias!.value = .uniform([size], using: &rng)
+            }
+            // An offset mean and a wide spread exercise the two-pass variance.
+            let x = Tensor<Double>.uniform([3, 4, size], 5, 9, using: &rng)
+            let dy = Tensor<Double>.uniform([3, 4, size], using: &rng)
+            let y = layer.forward(x)
+            layer.zeroGradients()
+            let dx = layer.backward(dy)
+            let reference = layer.referenceBackward(x, dy)
+            // Different summation orders: agreement to a few Double roundings of O(1) values.
+            expectClose(y.scalars, layer.referenceForward(x).scalars, rtol: 1e-12, atol: 1e-12, "forward, size \(size)")
+            expectClose(dx.scalars, reference.input.scalars, rtol: 1e-10, atol: 1e-12, "∂L/∂x, size \(size)")
+            if affine {
+                expectClose(layer.weight!.gradient.scalars, reference.weight!.scalars, rtol: 1e-12, atol: 1e-12, "∂L/∂γ")
+                expectClose(layer.bias!.gradient.scalars, reference.bias!.scalars, rtol: 1e-12, atol: 1e-12, "∂L/∂β")
+            }
+        }
+    }
+
+    @Test func layerNormFloatMatchesDoubleReference() {
+        var rng = SplitMix64(seed: 95)
+        let size = 37
+        let x = Tensor<Double>.uniform([2, 50, size], -3, 3, using: &rng)
+        let dy = Tensor<Double>.uniform([2, 50, size], using: &rng)
+        let single = LayerNorm<Float>(size: size), double = LayerNorm<Double>(size: size)
+        let gain = Tensor<Double>.uniform([size], 0.5, 1.5, using: &rng)
+        single.weight!.value = Tensor(converting: gain)
+        double.weight!.value = Tensor(converting: Tensor<Float>(converting: gain))
+        let y = single.forward(Tensor(converting: x)), dx = single.backward(Tensor(converting: dy))
+        let yRef = double.referenceForward(Tensor(converting: Tensor<Float>(converting: x)))
+        let dxRef = double.referenceBackward(Tensor(converting: Tensor<Float>(converting: x)), Tensor(converting: Tensor<Float>(converting: dy)))
+        // Float rounding of O(1) values accumulated over a 37-element row: 1e-5 leaves room.
+        expectClose(y.scalars.map(Double.init), yRef.scalars, rtol: 1e-5, atol: 1e-5, "Float forward")
+        expectClose(dx.scalars.map(Double.init), dxRef.input.scalars, rtol: 1e-4, atol: 1e-5, "Float ∂L/∂x")
+        expectClose(single.weight!.gradient.scalars.map(Double.init), dxRef.weight!.scalars, rtol: 1e-4, atol: 1e-4, "Float ∂L/∂γ")
+    }
+
     @Test(arguments: [1, 3, 8, 12, 32])
     func gluMatchesReference(half: Int) {
         var rng = SplitMix64(seed: UInt64(100 + half))
