@@ -106,9 +106,9 @@ public enum ActivationKind: String, Codable, Sendable, CaseIterable {
         case .relu:
             for i in 0..<n { dx[i] = x[i] > 0 ? dy[i] : 0 }
         case .gelu:
-            VectorMath.scaleByDerivative(x, dy, into: dx) { S.vectorGELU($0).derivative }
+            VectorMath.scaleByGELUDerivative(x, dy, into: dx)
         case .geluTanh:
-            VectorMath.scaleByDerivative(x, dy, into: dx) { S.vectorGELUTanh($0).derivative }
+            VectorMath.scaleByGELUTanhDerivative(x, dy, into: dx)
         }
     }
 }

@@ -40,25 +40,16 @@ public final class GLU<Scalar: NeuralScalar>: Layer {
         input = nil
         gate.resize(to: outShape)
         outputBuffer.resize(to: outShape)
-        let w = Scalar.Lanes.scalarCount
         x.withUnsafeBufferPointer { px in
             gate.withUnsafeMutableBufferPointer { ps in
                 outputBuffer.withUnsafeMutableBufferPointer { out in
                     guard rows > 0, let src = px.baseAddress, let sig = ps.baseAddress, let dst = out.baseAddress else { return }
                     for r in 0..<rows {
-                        let a = src + r * 2 * n, b = a + n, s = sig + r * n, y = dst + r * n
-                        var j = 0
-                        while j + w <= n {
-                            let g = Scalar.vectorSigmoid(VectorMath.load(b + j))
-                            VectorMath.store(g, s + j)
-                            VectorMath.store(VectorMath.load(a + j) * g, y + j)
-                            j += w
-                        }
-                        if j < n {
-                            let g = Scalar.vectorSigmoid(VectorMath.load(b + j, count: n - j))
-                            VectorMath.store(g, s + j, count: n - j)
-                            VectorMath.store(VectorMath.load(a + j, count: n - j) * g, y + j, count: n - j)
-                        }
+                        // σ(b) into the gate row (SIMD, VectorMath), then y = a ⊙ σ(b); the row
+                        // stays in L1 between the two loops.
+                        let a = src + r * 2 * n, s = sig + r * n, y = dst + r * n
+                        VectorMath.sigmoid(UnsafeBufferPointer(start: a + n, count: n), into: UnsafeMutableBufferPointer(start: s, count: n))
+                        for j in 0..<n { y[j] = a[j] * s[j] }
                     }
                 }
             }

@@ -120,112 +120,103 @@ extension VectorMath {
         for k in 0..<count { p[k] = v[k] }
     }
 
-    /// `y[i] = f(x[i])` lane-group by lane-group; the last partial group is padded with zeros,
-    /// so every element goes through the same kernel. `x` and `y` may be the same buffer.
+    // The buffer loops below are written out per function (no closure parameter): a kernel
+    // passed as a closure was measured to stay an out-of-line call per lane group, with its
+    // vectors split into 128-bit halves. Each loop runs the full lane groups with the kernel
+    // inlined once; the last partial group is copied into a zero-padded scratch group and run
+    // through the same function again (a second inlined copy for a partial group was measured
+    // to derail the vector code of the main loop). So every element goes through the same
+    // kernel; `x` and `y` may alias.
+
+    /// Runs `body` on a zero-padded lane group holding the `count < W` remaining inputs (inputs
+    /// at `scratch[0 ..< W]`, outputs at `scratch[W ..< 2W]` and `scratch[2W ..< 3W]`), then
+    /// copies `count` results of each output back.
     @inline(__always)
-    static func map<S: VectorMathScalar>(_ x: UnsafeBufferPointer<S>, into y: UnsafeMutableBufferPointer<S>,
-                                         _ f: (S.Lanes) -> S.Lanes) {
-        precondition(x.count == y.count, "VectorMath: buffers differ in length") // invariant: caller sizes buffers
-        guard let src = x.baseAddress, let dst = y.baseAddress else { return }
-        let n = x.count, w = S.Lanes.scalarCount
-        let rawSrc = UnsafeRawPointer(src), rawDst = UnsafeMutableRawPointer(dst)
-        let stride = MemoryLayout<S>.stride
-        var i = 0
-        while i + w <= n {
-            let v = rawSrc.loadUnaligned(fromByteOffset: i * stride, as: S.Lanes.self)
-            rawDst.storeBytes(of: f(v), toByteOffset: i * stride, as: S.Lanes.self)
-            i += w
-        }
-        if i < n {
-            var v = S.Lanes()
-            for k in 0..<(n - i) { v[k] = src[i + k] }
-            let r = f(v)
-            for k in 0..<(n - i) { dst[i + k] = r[k] }
+    static func paddedTail<S: VectorMathScalar>(_ src: UnsafePointer<S>, count: Int,
+                                                into first: UnsafeMutablePointer<S>, _ second: UnsafeMutablePointer<S>?,
+                                                _ body: (UnsafeBufferPointer<S>, UnsafeMutableBufferPointer<S>, UnsafeMutableBufferPointer<S>) -> Void) {
+        let w = S.Lanes.scalarCount
+        withUnsafeTemporaryAllocation(of: S.self, capacity: 3 * w) { scratch in
+            let base = scratch.baseAddress!
+            base.initialize(repeating: 0, count: 3 * w)
+            for k in 0..<count { base[k] = src[k] }
+            body(UnsafeBufferPointer(start: base, count: w), UnsafeMutableBufferPointer(start: base + w, count: w),
+                 UnsafeMutableBufferPointer(start: base + 2 * w, count: w))
+            for k in 0..<count { first[k] = base[w + k] }
+            if let second { for k in 0..<count { second[k] = base[2 * w + k] } }
         }
     }
 
-    /// `(y[i], d[i]) = f(x[i])` for kernels with two results (value and derivative).
-    @inline(__always)
-    static func map2<S: VectorMathScalar>(_ x: UnsafeBufferPointer<S>, into y: UnsafeMutableBufferPointer<S>,
-                                          _ d: UnsafeMutableBufferPointer<S>,
-                                          _ f: (S.Lanes) -> (value: S.Lanes, derivative: S.Lanes)) {
-        precondition(x.count == y.count && x.count == d.count, "VectorMath: buffers differ in length") // invariant: caller sizes buffers
-        guard let src = x.baseAddress, let dst = y.baseAddress, let der = d.baseAddress else { return }
-        let n = x.count, w = S.Lanes.scalarCount
-        let rawSrc = UnsafeRawPointer(src), rawDst = UnsafeMutableRawPointer(dst), rawDer = UnsafeMutableRawPointer(der)
-        let stride = MemoryLayout<S>.stride
-        var i = 0
-        while i + w <= n {
-            let (value, derivative) = f(rawSrc.loadUnaligned(fromByteOffset: i * stride, as: S.Lanes.self))
-            rawDst.storeBytes(of: value, toByteOffset: i * stride, as: S.Lanes.self)
-            rawDer.storeBytes(of: derivative, toByteOffset: i * stride, as: S.Lanes.self)
-            i += w
-        }
-        if i < n {
-            var v = S.Lanes()
-            for k in 0..<(n - i) { v[k] = src[i + k] }
-            let (value, derivative) = f(v)
-            for k in 0..<(n - i) { dst[i + k] = value[k]; der[i + k] = derivative[k] }
-        }
-    }
-
-    /// `dx[i] = dy[i] · f'(x[i])` with `f'` from a two-result kernel (the value is discarded and
-    /// optimised away). `dx` may alias `dy`.
-    @inline(__always)
-    static func scaleByDerivative<S: VectorMathScalar>(_ x: UnsafeBufferPointer<S>, _ dy: UnsafeBufferPointer<S>,
-                                                       into dx: UnsafeMutableBufferPointer<S>,
-                                                       _ derivative: (S.Lanes) -> S.Lanes) {
-        precondition(x.count == dx.count && dy.count == dx.count, "VectorMath: buffers differ in length") // invariant: caller sizes buffers
-        guard let px = x.baseAddress, let pg = dy.baseAddress, let out = dx.baseAddress else { return }
-        let n = dx.count, w = S.Lanes.scalarCount
-        var i = 0
-        while i + w <= n {
-            store(load(pg + i) * derivative(load(px + i)), out + i)
-            i += w
-        }
-        if i < n { store(load(pg + i, count: n - i) * derivative(load(px + i, count: n - i)), out + i, count: n - i) }
-    }
-
-    /// `y = eˣ` element-wise (`x` and `y` may alias). - Complexity: O(n).
+    /// `y = eˣ` element-wise. - Complexity: O(n).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public static func exp<S: VectorMathScalar>(_ x: UnsafeBufferPointer<S>, into y: UnsafeMutableBufferPointer<S>) {
-        map(x, into: y) { S.vectorExp($0) }
+        precondition(x.count == y.count, "VectorMath: buffers differ in length") // invariant: caller sizes buffers
+        guard let src = x.baseAddress, let dst = y.baseAddress else { return }
+        let n = x.count, w = S.Lanes.scalarCount
+        var i = 0
+        while i + w <= n { store(S.vectorExp(load(src + i)), dst + i); i += w }
+        if i < n { paddedTail(src + i, count: n - i, into: dst + i, nil) { x, y, _ in exp(x, into: y) } }
     }
 
     /// `y = tanh x` element-wise. - Complexity: O(n).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public static func tanh<S: VectorMathScalar>(_ x: UnsafeBufferPointer<S>, into y: UnsafeMutableBufferPointer<S>) {
-        map(x, into: y) { S.vectorTanh($0) }
+        precondition(x.count == y.count, "VectorMath: buffers differ in length") // invariant: caller sizes buffers
+        guard let src = x.baseAddress, let dst = y.baseAddress else { return }
+        let n = x.count, w = S.Lanes.scalarCount
+        var i = 0
+        while i + w <= n { store(S.vectorTanh(load(src + i)), dst + i); i += w }
+        if i < n { paddedTail(src + i, count: n - i, into: dst + i, nil) { x, y, _ in tanh(x, into: y) } }
     }
 
     /// `y = σ(x)` element-wise. - Complexity: O(n).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public static func sigmoid<S: VectorMathScalar>(_ x: UnsafeBufferPointer<S>, into y: UnsafeMutableBufferPointer<S>) {
-        map(x, into: y) { S.vectorSigmoid($0) }
+        precondition(x.count == y.count, "VectorMath: buffers differ in length") // invariant: caller sizes buffers
+        guard let src = x.baseAddress, let dst = y.baseAddress else { return }
+        let n = x.count, w = S.Lanes.scalarCount
+        var i = 0
+        while i + w <= n { store(S.vectorSigmoid(load(src + i)), dst + i); i += w }
+        if i < n { paddedTail(src + i, count: n - i, into: dst + i, nil) { x, y, _ in sigmoid(x, into: y) } }
     }
 
     /// `y = erf x` element-wise. - Complexity: O(n).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public static func erf<S: VectorMathScalar>(_ x: UnsafeBufferPointer<S>, into y: UnsafeMutableBufferPointer<S>) {
-        map(x, into: y) { S.vectorErf($0) }
+        precondition(x.count == y.count, "VectorMath: buffers differ in length") // invariant: caller sizes buffers
+        guard let src = x.baseAddress, let dst = y.baseAddress else { return }
+        let n = x.count, w = S.Lanes.scalarCount
+        var i = 0
+        while i + w <= n { store(S.vectorErf(load(src + i)), dst + i); i += w }
+        if i < n { paddedTail(src + i, count: n - i, into: dst + i, nil) { x, y, _ in erf(x, into: y) } }
     }
 
     /// `y = erfc x` element-wise. - Complexity: O(n).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public static func erfc<S: VectorMathScalar>(_ x: UnsafeBufferPointer<S>, into y: UnsafeMutableBufferPointer<S>) {
-        map(x, into: y) { S.vectorErfc($0) }
+        precondition(x.count == y.count, "VectorMath: buffers differ in length") // invariant: caller sizes buffers
+        guard let src = x.baseAddress, let dst = y.baseAddress else { return }
+        let n = x.count, w = S.Lanes.scalarCount
+        var i = 0
+        while i + w <= n { store(S.vectorErfc(load(src + i)), dst + i); i += w }
+        if i < n { paddedTail(src + i, count: n - i, into: dst + i, nil) { x, y, _ in erfc(x, into: y) } }
     }
 
     /// `y = x Φ(x)` (exact GELU) element-wise. - Complexity: O(n).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public static func gelu<S: VectorMathScalar>(_ x: UnsafeBufferPointer<S>, into y: UnsafeMutableBufferPointer<S>) {
-        map(x, into: y) { S.vectorGELU($0).value }
+        precondition(x.count == y.count, "VectorMath: buffers differ in length") // invariant: caller sizes buffers
+        guard let src = x.baseAddress, let dst = y.baseAddress else { return }
+        let n = x.count, w = S.Lanes.scalarCount
+        var i = 0
+        while i + w <= n { store(S.vectorGELU(load(src + i)).value, dst + i); i += w }
+        if i < n { paddedTail(src + i, count: n - i, into: dst + i, nil) { x, y, _ in gelu(x, into: y) } }
     }
 
     /// `y = x Φ(x)` and `d = Φ(x) + x φ(x)` in one pass. - Complexity: O(n).
@@ -233,14 +224,29 @@ extension VectorMath {
     @_specialize(where S == Double)
     public static func gelu<S: VectorMathScalar>(_ x: UnsafeBufferPointer<S>, into y: UnsafeMutableBufferPointer<S>,
                                                  derivative d: UnsafeMutableBufferPointer<S>) {
-        map2(x, into: y, d) { S.vectorGELU($0) }
+        precondition(x.count == y.count && x.count == d.count, "VectorMath: buffers differ in length") // invariant: caller sizes buffers
+        guard let src = x.baseAddress, let dst = y.baseAddress, let der = d.baseAddress else { return }
+        let n = x.count, w = S.Lanes.scalarCount
+        var i = 0
+        while i + w <= n {
+            let r = S.vectorGELU(load(src + i))
+            store(r.value, dst + i)
+            store(r.derivative, der + i)
+            i += w
+        }
+        if i < n { paddedTail(src + i, count: n - i, into: dst + i, der + i) { gelu($0, into: $1, derivative: $2) } }
     }
 
     /// Tanh-approximation GELU element-wise. - Complexity: O(n).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
     public static func geluTanh<S: VectorMathScalar>(_ x: UnsafeBufferPointer<S>, into y: UnsafeMutableBufferPointer<S>) {
-        map(x, into: y) { S.vectorGELUTanh($0).value }
+        precondition(x.count == y.count, "VectorMath: buffers differ in length") // invariant: caller sizes buffers
+        guard let src = x.baseAddress, let dst = y.baseAddress else { return }
+        let n = x.count, w = S.Lanes.scalarCount
+        var i = 0
+        while i + w <= n { store(S.vectorGELUTanh(load(src + i)).value, dst + i); i += w }
+        if i < n { paddedTail(src + i, count: n - i, into: dst + i, nil) { x, y, _ in geluTanh(x, into: y) } }
     }
 
     /// Tanh-approximation GELU and its derivative in one pass. - Complexity: O(n).
@@ -248,7 +254,57 @@ extension VectorMath {
     @_specialize(where S == Double)
     public static func geluTanh<S: VectorMathScalar>(_ x: UnsafeBufferPointer<S>, into y: UnsafeMutableBufferPointer<S>,
                                                      derivative d: UnsafeMutableBufferPointer<S>) {
-        map2(x, into: y, d) { S.vectorGELUTanh($0) }
+        precondition(x.count == y.count && x.count == d.count, "VectorMath: buffers differ in length") // invariant: caller sizes buffers
+        guard let src = x.baseAddress, let dst = y.baseAddress, let der = d.baseAddress else { return }
+        let n = x.count, w = S.Lanes.scalarCount
+        var i = 0
+        while i + w <= n {
+            let r = S.vectorGELUTanh(load(src + i))
+            store(r.value, dst + i)
+            store(r.derivative, der + i)
+            i += w
+        }
+        if i < n { paddedTail(src + i, count: n - i, into: dst + i, der + i) { geluTanh($0, into: $1, derivative: $2) } }
+    }
+
+    /// `dx[i] = dy[i] · GELU′(x[i])` (`dx` may alias `dy`). - Complexity: O(n).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    public static func scaleByGELUDerivative<S: VectorMathScalar>(_ x: UnsafeBufferPointer<S>, _ dy: UnsafeBufferPointer<S>,
+                                                                  into dx: UnsafeMutableBufferPointer<S>) {
+        precondition(x.count == dx.count && dy.count == dx.count, "VectorMath: buffers differ in length") // invariant: caller sizes buffers
+        guard let px = x.baseAddress, let pg = dy.baseAddress, let out = dx.baseAddress else { return }
+        let n = dx.count, w = S.Lanes.scalarCount
+        var i = 0
+        while i + w <= n { store(load(pg + i) * S.vectorGELU(load(px + i)).derivative, out + i); i += w }
+        if i < n {
+            // The upstream gradients ride in the second scratch group (read before written).
+            let tail = n - i
+            paddedTail(px + i, count: tail, into: out + i, nil) { xs, result, upstream in
+                for k in 0..<tail { upstream[k] = pg[i + k] }
+                scaleByGELUDerivative(xs, UnsafeBufferPointer(upstream), into: result)
+            }
+        }
+    }
+
+    /// `dx[i] = dy[i] · GELU-tanh′(x[i])` (`dx` may alias `dy`). - Complexity: O(n).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    public static func scaleByGELUTanhDerivative<S: VectorMathScalar>(_ x: UnsafeBufferPointer<S>, _ dy: UnsafeBufferPointer<S>,
+                                                                      into dx: UnsafeMutableBufferPointer<S>) {
+        precondition(x.count == dx.count && dy.count == dx.count, "VectorMath: buffers differ in length") // invariant: caller sizes buffers
+        guard let px = x.baseAddress, let pg = dy.baseAddress, let out = dx.baseAddress else { return }
+        let n = dx.count, w = S.Lanes.scalarCount
+        var i = 0
+        while i + w <= n { store(load(pg + i) * S.vectorGELUTanh(load(px + i)).derivative, out + i); i += w }
+        if i < n {
+            // The upstream gradients ride in the second scratch group (read before written).
+            let tail = n - i
+            paddedTail(px + i, count: tail, into: out + i, nil) { xs, result, upstream in
+                for k in 0..<tail { upstream[k] = pg[i + k] }
+                scaleByGELUTanhDerivative(xs, UnsafeBufferPointer(upstream), into: result)
+            }
+        }
     }
 }
 
