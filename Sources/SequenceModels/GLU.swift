@@ -65,15 +65,26 @@ public final class GLU<Scalar: NeuralScalar>: Layer {
         precondition(dy.shape == gate.shape, "GLU.backward: gradient \(dy.shape) for output \(gate.shape)") // invariant: shapes checked by caller
         let n = gate.lastDimension, rows = n == 0 ? 0 : gate.count / n
         gradientBuffer.resize(to: x.shape)
+        let w = Scalar.Lanes.scalarCount, full = n - n % w
         x.withUnsafeBufferPointer { px in
             gate.withUnsafeBufferPointer { ps in
-                dy.withUnsafeBufferPointer { g in
-                    gradientBuffer.withUnsafeMutableBufferPointer { dx in
+                dy.withUnsafeBufferPointer { pg in
+                    gradientBuffer.withUnsafeMutableBufferPointer { pdx in
+                        guard rows > 0, let src = px.baseAddress, let sig = ps.baseAddress, let up = pg.baseAddress,
+                              let dst = pdx.baseAddress else { return }
                         for r in 0..<rows {
-                            for j in 0..<n {
-                                let s = ps[r * n + j], gy = g[r * n + j]
-                                dx[r * 2 * n + j] = gy * s
-                                dx[r * 2 * n + n + j] = gy * px[r * 2 * n + j] * s * (1 - s)
+                            let a = src + r * 2 * n, s = sig + r * n, g = up + r * n, da = dst + r * 2 * n, db = da + n
+                            var j = 0
+                            while j < full {
+                                let gv = VectorMath.load(g + j), sv = VectorMath.load(s + j)
+                                VectorMath.store(gv * sv, da + j)
+                                VectorMath.store(gv * VectorMath.load(a + j) * sv * (1 - sv), db + j)
+                                j += w
+                            }
+                            while j < n {
+                                da[j] = g[j] * s[j]
+                                db[j] = g[j] * a[j] * s[j] * (1 - s[j])
+                                j += 1
                             }
                         }
                     }
