@@ -71,6 +71,15 @@ extension VectorMath {
     @inline(__always)
     public static func exp(_ x: DoubleLanes) -> DoubleLanes { exp(x, offset: 0) }
 
+    /// The reduction without the clamp, for arguments known to lie in [−850, 710] (or NaN).
+    @inline(__always)
+    static func expReduceInRange(_ x: DoubleLanes) -> (t: DoubleLanes, r: DoubleLanes) {
+        let shifter = 6_755_399_441_055_744.0                            // 1.5 · 2⁵²
+        let t = x * 1.442_695_040_888_963_4 + shifter
+        let n = t - shifter
+        return (t, (x - n * 6.931_471_803_691_238_164_90e-1) - n * 1.908_214_929_270_587_700_02e-10)
+    }
+
     @inline(__always)
     static func expReduce(_ hi: DoubleLanes) -> (t: DoubleLanes, r: DoubleLanes) {
         let sign = signMask(hi)
@@ -228,14 +237,15 @@ extension VectorMath {
         let xc = clamp(x, 39)
         let a = magnitude(xc) * 0.707_106_781_186_547_524_4
         let (hi, lo) = exactSquare(xc)
-        let scaledE = exp(hi: -0.5 * hi, lo: -0.5 * lo, offset: doubleTailScaleExponent)
+        let (t, r) = expReduceInRange(-0.5 * hi)                          // −x²/2 ≥ −760.5
+        let scaledE = expFinish(r + -0.5 * lo, t, offset: doubleTailScaleExponent)
         let (small, scaled) = erfParts(a)
         let isSmall = below(a, 0.5)
         let halfScaled = 0.5 * scaled
         let q = blend(isSmall, 0.5 - 0.5 * small, (scaledE * halfScaled) * doubleTailUnscale)
         let negative = signMask(xc)
         let cdf = blend(negative, q, 1 - q)
-        let xv = floor(x, 39)
+        let xv = blend(negative, xc, x)
         let leftTail = ((xv * scaledE) * halfScaled) * doubleTailUnscale
         let central = xv * cdf
         let value = blend(negative & ~isSmall, leftTail, central)

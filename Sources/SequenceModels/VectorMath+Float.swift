@@ -101,6 +101,16 @@ extension VectorMath {
     @inline(__always)
     public static func exp(_ x: FloatLanes) -> FloatLanes { exp(x, offset: 0) }
 
+    /// `t = n + 1.5·2²³` and `r = x − n ln 2` for an argument the caller knows to lie in
+    /// [−140, 89] or to be NaN (no clamp).
+    @inline(__always)
+    static func expReduceInRange(_ x: FloatLanes) -> (t: FloatLanes, r: FloatLanes) {
+        let shifter: Float = 12_582_912                                  // 1.5 · 2²³
+        let t = x * 1.442_695_04 + shifter
+        let n = t - shifter
+        return (t, (x - n * 0.693_145_751_953_125) - n * 1.428_606_765_330_187e-6)
+    }
+
     /// The clamped argument's `t = n + 1.5·2²³` and `r = x − n ln 2`.
     @inline(__always)
     static func expReduce(_ hi: FloatLanes) -> (t: FloatLanes, r: FloatLanes) {
@@ -235,14 +245,18 @@ extension VectorMath {
         let xc = clamp(x, 14.5)
         let a = magnitude(xc) * 0.707_106_781_186_547_5
         let (hi, lo) = exactSquare(xc)
-        let scaledE = exp(hi: -0.5 * hi, lo: -0.5 * lo, offset: tailScaleExponent)   // 2³² e^(−x²/2)
+        // 2³² e^(−x²/2); −x²/2 ≥ −105.2 after the clamp, so the exponential needs no clamp.
+        let (t, r) = expReduceInRange(-0.5 * hi)
+        let scaledE = expFinish(r + -0.5 * lo, t, offset: tailScaleExponent)
         let (small, scaled) = erfParts(a)
         let isSmall = below(a, 0.5)
         let halfScaled = 0.5 * scaled
         let q = blend(isSmall, 0.5 - 0.5 * small, (scaledE * halfScaled) * tailUnscale)   // Φ(−|x|)
         let negative = signMask(xc)
         let cdf = blend(negative, q, 1 - q)
-        let xv = floor(x, 14.5)
+        // The value's factor x: clamped on the left (where Φ underflows, so −∞ gives −0, not
+        // −∞ · 0), unclamped on the right (GELU(+∞) = +∞).
+        let xv = blend(negative, xc, x)
         let leftTail = ((xv * scaledE) * halfScaled) * tailUnscale
         let central = xv * cdf
         let value = blend(negative & ~isSmall, leftTail, central)
