@@ -15,9 +15,13 @@ public final class Dropout<Scalar: NeuralScalar>: Layer {
     /// The generator the masks come from; one uniform per element per training forward, in
     /// row-major order. Settable so a test can replay a mask.
     public var generator: SplitMix64
-    /// Forward cache: the scaled mask `m / (1 − p)`, or nil when the last forward was the identity.
-    private var scaledMask: Tensor<Scalar>?
+    /// Forward cache: the scaled mask `m / (1 − p)` (a buffer reused across calls), valid when
+    /// `masked` (false when the last forward was the identity).
+    private var scaledMask = Tensor<Scalar>(shape: [0])
+    private var masked = false
     private var inputShape: [Int]?
+    private var outputBuffer = Tensor<Scalar>(shape: [0])
+    private var gradientBuffer = Tensor<Scalar>(shape: [0])
 
     public init(rate: Double, seed: UInt64) {
         precondition(rate >= 0 && rate < 1, "Dropout rate \(rate) must be in [0, 1)") // invariant: programmer misuse (configs are validated)
@@ -34,18 +38,28 @@ public final class Dropout<Scalar: NeuralScalar>: Layer {
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         inputShape = x.shape
         guard mode == .training && rate > 0 else {
-            scaledMask = nil
+            masked = false
             return x
         }
         let keep = 1 - rate
         let scale = Scalar(1 / keep)
         var rng = generator
-        let mask = Tensor<Scalar>(shape: x.shape) { m in
-            for i in 0..<m.count { m[i] = rng.nextUnit() < keep ? scale : 0 }
+        scaledMask.resize(to: x.shape)
+        outputBuffer.resize(to: x.shape)
+        x.withUnsafeBufferPointer { px in
+            scaledMask.withUnsafeMutableBufferPointer { m in
+                outputBuffer.withUnsafeMutableBufferPointer { y in
+                    for i in 0..<m.count {
+                        let factor: Scalar = rng.nextUnit() < keep ? scale : 0
+                        m[i] = factor
+                        y[i] = px[i] * factor
+                    }
+                }
+            }
         }
         generator = rng
-        scaledMask = mask
-        return x * mask
+        masked = true
+        return outputBuffer
     }
 
     @_specialize(where Scalar == Float)
@@ -53,7 +67,15 @@ public final class Dropout<Scalar: NeuralScalar>: Layer {
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         guard let shape = inputShape else { preconditionFailure("Dropout.backward called before forward") } // invariant: forward/backward pairing
         precondition(dy.shape == shape, "Dropout.backward: gradient \(dy.shape) for input \(shape)") // invariant: shapes checked by caller
-        guard let mask = scaledMask else { return dy }
-        return dy * mask
+        guard masked else { return dy }
+        gradientBuffer.resize(to: shape)
+        dy.withUnsafeBufferPointer { g in
+            scaledMask.withUnsafeBufferPointer { m in
+                gradientBuffer.withUnsafeMutableBufferPointer { dx in
+                    for i in 0..<dx.count { dx[i] = g[i] * m[i] }
+                }
+            }
+        }
+        return gradientBuffer
     }
 }

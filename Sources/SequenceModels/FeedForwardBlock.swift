@@ -21,6 +21,9 @@ public final class FeedForwardBlock<Scalar: NeuralScalar>: Layer {
     }
 
     private var children: [any Layer<Scalar>] { [norm, linear1, activation, linear2, dropout] }
+    /// The residual sums, written into buffers the block reuses across calls.
+    private var outputBuffer = Tensor<Scalar>(shape: [0])
+    private var gradientBuffer = Tensor<Scalar>(shape: [0])
 
     /// A block on width `size` with inner width `hiddenSize`; weights from `rng`, then the
     /// dropout generator seeded from `rng`.
@@ -43,14 +46,14 @@ public final class FeedForwardBlock<Scalar: NeuralScalar>: Layer {
     }
 
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        var y = dropout.forward(linear2.forward(activation.forward(linear1.forward(norm.forward(x)))))
-        y += x
-        return y
+        let branch = dropout.forward(linear2.forward(activation.forward(linear1.forward(norm.forward(x)))))
+        Tensor.add(branch, x, into: &outputBuffer)
+        return outputBuffer
     }
 
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
-        var dx = norm.backward(linear1.backward(activation.backward(linear2.backward(dropout.backward(dy)))))
-        dx += dy
-        return dx
+        let branch = norm.backward(linear1.backward(activation.backward(linear2.backward(dropout.backward(dy)))))
+        Tensor.add(branch, dy, into: &gradientBuffer)
+        return gradientBuffer
     }
 }

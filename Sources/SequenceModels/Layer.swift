@@ -21,7 +21,12 @@ public enum LayerMode: Sendable, Hashable {
 ///   parameter's `gradient` (accumulation, never overwrite) and returns `∂L/∂x` (shape of the
 ///   last input). It uses the cache of the most recent `forward`: one backward per forward, in
 ///   reverse order of the forwards (a container calls its children's backwards last to first).
+///   `backward` may release the cache (Linear, LayerNorm and GLU drop their reference to the
+///   input, so the producer of that input can reuse its buffer on the next step).
 ///   A layer applied twice in one graph needs two instances or a layer-specific API.
+/// * Returned tensors are values: a layer may keep the output and gradient buffers it returns
+///   and reuse them on the next call (`Tensor.resize(to:)`), but it never writes storage that a
+///   caller still holds, so a tensor kept by a caller keeps its values.
 /// * `namedParameters` lists the trainable parameters with names relative to the layer
 ///   ("weight", "bias"); containers prefix their children ("0.weight"). The order is fixed:
 ///   optimisers and model files rely on it.

@@ -2,6 +2,9 @@
 //
 // Ba, Kiros & Hinton, "Layer Normalization" (2016). Parameter names and defaults follow
 // PyTorch's `nn.LayerNorm` ("weight" = γ = 1, "bias" = β = 0, ε = 1e-5, biased variance).
+// The fused row kernels (three passes over a row in L1 forward, two backward, SIMD lanes, no
+// temporary tensors) are in LayerNorm+Kernels.swift; LayerNorm+Reference.swift keeps the plain
+// two-pass loops they are tested against.
 
 import LinearAlgebra
 
@@ -10,7 +13,12 @@ import LinearAlgebra
 ///
 /// Backward with `g = γ ⊙ ∂L/∂y`: `∂L/∂x = r (g − mean(g) − x̂ mean(g ⊙ x̂))`,
 /// `∂L/∂γ += Σ_rows ∂L/∂y ⊙ x̂`, `∂L/∂β += Σ_rows ∂L/∂y`.
-/// - Complexity: O(count) forward and backward.
+///
+/// Forward cache: a reference to the input and μ, r per row (x̂ is recomputed in backward rather
+/// than stored); the reference is released by `backward` (one backward per forward). Output and
+/// gradient buffers are reused across calls (`Tensor.resize(to:)`).
+/// - Complexity: O(count) forward and backward; forward reads x twice and writes y once,
+///   backward reads x and ∂L/∂y twice and writes ∂L/∂x once.
 public final class LayerNorm<Scalar: NeuralScalar>: Layer {
     /// The normalised (last) dimension.
     public let size: Int
@@ -22,9 +30,13 @@ public final class LayerNorm<Scalar: NeuralScalar>: Layer {
     public let bias: Parameter<Scalar>?
     public var mode: LayerMode = .training
 
-    /// Forward cache: x̂ and r per row.
-    private var normalized: Tensor<Scalar>?
+    private var input: Tensor<Scalar>?
+    private var means: [Scalar] = []
     private var inverseStd: [Scalar] = []
+    private var outputBuffer = Tensor<Scalar>(shape: [0])
+    private var gradientBuffer = Tensor<Scalar>(shape: [0])
+    private var weightSums: [Scalar] = []
+    private var biasSums: [Scalar] = []
 
     public init(size: Int, epsilon: Double = 1e-5, affine: Bool = true) {
         self.size = size
@@ -49,56 +61,62 @@ public final class LayerNorm<Scalar: NeuralScalar>: Layer {
         precondition(x.rank >= 1 && x.lastDimension == size, "LayerNorm(\(size)) got input \(x.shape)") // invariant: shapes checked by caller
         let n = size, rows = n == 0 ? 0 : x.count / n
         let eps = Scalar(epsilon)
-        var rstd = [Scalar](repeating: 0, count: rows)
-        let xhat = Tensor<Scalar>(shape: x.shape) { out in
-            x.withUnsafeBufferPointer { px in
-                for r in 0..<rows {
-                    let base = r * n
-                    var mean: Scalar = 0
-                    for j in 0..<n { mean += px[base + j] }
-                    mean /= Scalar(n)
-                    var variance: Scalar = 0
-                    for j in 0..<n { let d = px[base + j] - mean; variance += d * d }
-                    variance /= Scalar(n)
-                    let inv = 1 / (variance + eps).squareRoot()
-                    rstd[r] = inv
-                    for j in 0..<n { out[base + j] = (px[base + j] - mean) * inv }
+        input = nil
+        outputBuffer.resize(to: x.shape)
+        if means.count != rows {
+            means = [Scalar](repeating: 0, count: rows)
+            inverseStd = means
+        }
+        let gamma = weight?.value, beta = bias?.value
+        x.withUnsafeBufferPointer { px in
+            outputBuffer.withUnsafeMutableBufferPointer { out in
+                means.withUnsafeMutableBufferPointer { mu in
+                    inverseStd.withUnsafeMutableBufferPointer { rs in
+                        LayerNormKernels.forward(px, rows: rows, size: n, epsilon: eps, gamma: gamma, beta: beta,
+                                                 into: out, means: mu, inverseStd: rs)
+                    }
                 }
             }
         }
-        normalized = xhat
-        inverseStd = rstd
-        guard let weight, let bias else { return xhat }
-        var y = xhat.multiplying(lastAxis: weight.value)
-        y.add(lastAxis: bias.value)
-        return y
+        input = x
+        return outputBuffer
     }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
-        guard let xhat = normalized else { preconditionFailure("LayerNorm.backward called before forward") } // invariant: forward/backward pairing
-        precondition(dy.shape == xhat.shape, "LayerNorm.backward: gradient \(dy.shape) for input \(xhat.shape)") // invariant: shapes checked by caller
-        let n = size, rows = n == 0 ? 0 : xhat.count / n
-        let rstd = inverseStd
-        if let weight, let bias {
-            (dy * xhat).accumulateSumOverLeadingAxes(into: &weight.gradient)
-            dy.accumulateSumOverLeadingAxes(into: &bias.gradient)
+        guard let x = input else { preconditionFailure("LayerNorm.backward called before forward (or twice after one forward)") } // invariant: forward/backward pairing
+        precondition(dy.shape == x.shape, "LayerNorm.backward: gradient \(dy.shape) for input \(x.shape)") // invariant: shapes checked by caller
+        let n = size, rows = n == 0 ? 0 : x.count / n
+        gradientBuffer.resize(to: x.shape)
+        let affine = weight != nil
+        if affine {
+            if weightSums.count != n { weightSums = [Scalar](repeating: 0, count: n); biasSums = weightSums }
+            for j in 0..<n { weightSums[j] = 0; biasSums[j] = 0 }
         }
-        let g = weight.map { dy.multiplying(lastAxis: $0.value) } ?? dy
-        return Tensor(shape: xhat.shape) { dx in
-            g.withUnsafeBufferPointer { pg in
-                xhat.withUnsafeBufferPointer { ph in
-                    for r in 0..<rows {
-                        let base = r * n
-                        var meanG: Scalar = 0, meanGH: Scalar = 0
-                        for j in 0..<n { meanG += pg[base + j]; meanGH += pg[base + j] * ph[base + j] }
-                        meanG /= Scalar(n)
-                        meanGH /= Scalar(n)
-                        for j in 0..<n { dx[base + j] = rstd[r] * (pg[base + j] - meanG - ph[base + j] * meanGH) }
+        let gamma = weight?.value
+        x.withUnsafeBufferPointer { px in
+            dy.withUnsafeBufferPointer { g in
+                gradientBuffer.withUnsafeMutableBufferPointer { dx in
+                    means.withUnsafeBufferPointer { mu in
+                        inverseStd.withUnsafeBufferPointer { rs in
+                            weightSums.withUnsafeMutableBufferPointer { dGamma in
+                                biasSums.withUnsafeMutableBufferPointer { dBeta in
+                                    LayerNormKernels.backward(px, outputGradient: g, rows: rows, size: n, gamma: gamma,
+                                                              means: mu, inverseStd: rs, into: dx,
+                                                              weightGradient: dGamma, biasGradient: dBeta)
+                                }
+                            }
+                        }
                     }
                 }
             }
         }
+        if let weight, let bias {
+            weight.gradient.withUnsafeMutableBufferPointer { dst in for j in 0..<n { dst[j] += weightSums[j] } }
+            bias.gradient.withUnsafeMutableBufferPointer { dst in for j in 0..<n { dst[j] += biasSums[j] } }
+        }
+        input = nil
+        return gradientBuffer
     }
 }

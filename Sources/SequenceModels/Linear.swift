@@ -22,8 +22,11 @@ public final class Linear<Scalar: NeuralScalar>: Layer {
     public let bias: Parameter<Scalar>?
     public var mode: LayerMode = .training
 
-    /// Forward cache: the last input.
+    /// Forward cache: the last input, released by `backward` (one backward per forward).
     private var input: Tensor<Scalar>?
+    /// Output and input-gradient buffers, reused across calls (`Tensor.resize(to:)`).
+    private var outputBuffer = Tensor<Scalar>(shape: [0])
+    private var gradientBuffer = Tensor<Scalar>(shape: [0])
 
     /// A layer with PyTorch's default initialisation unless told otherwise: weight
     /// `U(±1/√in)` (`Initializer.linearDefault`), bias `U(±1/√in)`. The weight is drawn first.
@@ -58,25 +61,39 @@ public final class Linear<Scalar: NeuralScalar>: Layer {
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(x.rank >= 1 && x.lastDimension == inputSize, "Linear(\(inputSize)→\(outputSize)) got input \(x.shape)") // invariant: shapes checked by caller
+        input = nil
+        let rows = x.shape.dropLast().reduce(1, *)
+        outputBuffer.resize(to: [rows, outputSize])                              // (N, out)
+        if inputSize == 0 {
+            outputBuffer.fill(0)
+        } else {
+            Tensor.matmul(x.reshaped([rows, inputSize]), .none, weight.value, .transpose, into: &outputBuffer)
+        }
+        if let bias { outputBuffer.add(lastAxis: bias.value) }
+        outputBuffer.reshape(x.shape.dropLast() + [outputSize])
         input = x
-        let rows = x.reshaped([-1, inputSize])                       // (N, in)
-        var y = Tensor.matmul(rows, .none, weight.value, .transpose)  // (N, out)
-        if let bias { y.add(lastAxis: bias.value) }
-        y.reshape(x.shape.dropLast() + [outputSize])
-        return y
+        return outputBuffer
     }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
-        guard let x = input else { preconditionFailure("Linear.backward called before forward") } // invariant: forward/backward pairing
+        guard let x = input else { preconditionFailure("Linear.backward called before forward (or twice after one forward)") } // invariant: forward/backward pairing
         precondition(dy.shape == x.shape.dropLast() + [outputSize], "Linear.backward: gradient \(dy.shape) for input \(x.shape)") // invariant: shapes checked by caller
-        let dyRows = dy.reshaped([-1, outputSize])                   // (N, out)
-        let xRows = x.reshaped([-1, inputSize])                      // (N, in)
-        Tensor.matmul(dyRows, .transpose, xRows, .none, into: &weight.gradient, beta: 1)  // (out, in)
+        let rows = x.shape.dropLast().reduce(1, *)
+        let dyRows = dy.reshaped([rows, outputSize])                             // (N, out)
+        if rows > 0 {
+            Tensor.matmul(dyRows, .transpose, x.reshaped([rows, inputSize]), .none, into: &weight.gradient, beta: 1)  // (out, in)
+        }
         if let bias { dyRows.accumulateSumOverLeadingAxes(into: &bias.gradient) }
-        var dx = Tensor.matmul(dyRows, .none, weight.value, .none)   // (N, in)
-        dx.reshape(x.shape)
-        return dx
+        gradientBuffer.resize(to: [rows, inputSize])                             // (N, in)
+        if outputSize == 0 {
+            gradientBuffer.fill(0)
+        } else {
+            Tensor.matmul(dyRows, .none, weight.value, .none, into: &gradientBuffer)
+        }
+        gradientBuffer.reshape(x.shape)
+        input = nil
+        return gradientBuffer
     }
 }

@@ -16,9 +16,10 @@ public enum ScalarType: String, Codable, Sendable, CaseIterable {
     public var byteWidth: Int { self == .float32 ? 4 : 8 }
 }
 
-/// A scalar the layers can learn in: BLAS kernels (`BLASScalar`) plus elementary functions
-/// (`Real` from swift-numerics: `exp`, `tanh`, `erf`, …). `Float` and `Double` conform.
-public protocol NeuralScalar: BLASScalar, Real, Codable {
+/// A scalar the layers can learn in: BLAS kernels (`BLASScalar`), elementary functions
+/// (`Real` from swift-numerics: `exp`, `tanh`, `erf`, …, the scalar reference path) and their
+/// SIMD versions (`VectorMathScalar`, the fast path). `Float` and `Double` conform.
+public protocol NeuralScalar: BLASScalar, Real, Codable, VectorMathScalar {
     /// The tag written to model files for this precision.
     static var scalarType: ScalarType { get }
 }

@@ -49,6 +49,10 @@ public final class Residual<Scalar: NeuralScalar>: Layer {
         didSet { body.mode = mode }
     }
 
+    /// The residual sums, written into buffers reused across calls.
+    private var outputBuffer = Tensor<Scalar>(shape: [0])
+    private var gradientBuffer = Tensor<Scalar>(shape: [0])
+
     public init(_ body: any Layer<Scalar>) { self.body = body }
 
     public var namedParameters: [NamedParameter<Scalar>] { body.namedParameters }
@@ -60,14 +64,12 @@ public final class Residual<Scalar: NeuralScalar>: Layer {
     }
 
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        var y = body.forward(x)
-        y += x
-        return y
+        Tensor.add(body.forward(x), x, into: &outputBuffer)
+        return outputBuffer
     }
 
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
-        var dx = body.backward(dy)
-        dx += dy
-        return dx
+        Tensor.add(body.backward(dy), dy, into: &gradientBuffer)
+        return gradientBuffer
     }
 }

@@ -9,7 +9,7 @@ import Numerics
 /// scalars (exact integers in 0..<C). Per row, with `lse = m + log Σ_c exp(z_c − m)`,
 /// `m = max_c z_c` (stable), `ℓ = lse − z_y`, and `∂ℓ/∂z_c = softmax(z)_c − [c = y]`.
 /// The mask has a prefix of the target's shape; the loss is the weighted mean over rows.
-/// - Complexity: O(count) with one `exp` per logit.
+/// - Complexity: O(count) with one `exp` per logit (SIMD, `VectorMath.exp`).
 public struct SoftmaxCrossEntropy: Loss {
     public init() {}
 
@@ -45,12 +45,11 @@ public struct SoftmaxCrossEntropy: Loss {
                     let base = r * classes
                     var m = z[base]
                     for c in 1..<classes { m = Swift.max(m, z[base + c]) }
+                    for c in 0..<classes { g[base + c] = z[base + c] - m }
+                    let row = UnsafeMutableBufferPointer(rebasing: g[base..<(base + classes)])
+                    VectorMath.exp(UnsafeBufferPointer(row), into: row)               // e^(z − m), SIMD
                     var s: Scalar = 0
-                    for c in 0..<classes {
-                        let e = Scalar.exp(z[base + c] - m)
-                        g[base + c] = e
-                        s += e
-                    }
+                    for c in 0..<classes { s += row[c] }
                     let lse = m + Scalar.log(s)
                     sum += Double(w) * Double(lse - z[base + labels[r]])
                     let scale = w * invTotal / s

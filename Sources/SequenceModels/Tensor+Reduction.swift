@@ -54,19 +54,29 @@ extension Tensor {
         return out
     }
 
-    /// `out[j] += Σ_rows self[row, j]`: the in-place bias-gradient accumulation.
+    /// `out[j] += Σ_rows self[row, j]`: the in-place bias-gradient accumulation. The rows are
+    /// summed into a scratch vector first (which the optimiser can vectorise: it cannot alias
+    /// the tensor), then added to `out`.
+    /// - Complexity: O(count).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func accumulateSumOverLeadingAxes(into out: inout Tensor) {
         let n = lastDimension
         precondition(out.count == n, "accumulateSumOverLeadingAxes: output has \(out.count) scalars, need \(n)") // invariant: shapes checked by caller
-        scalars.withUnsafeBufferPointer { p in
-            out.scalars.withUnsafeMutableBufferPointer { o in
-                var base = 0
-                while base < p.count {
-                    for j in 0..<n { o[j] += p[base + j] }
-                    base += n
+        guard n > 0 else { return }
+        let rows = count / n
+        withUnsafeTemporaryAllocation(of: Scalar.self, capacity: n) { scratch in
+            let acc = scratch.baseAddress!
+            acc.initialize(repeating: 0, count: n)
+            scalars.withUnsafeBufferPointer { p in
+                guard let src = p.baseAddress else { return }
+                for r in 0..<rows {
+                    let row = src + r * n
+                    for j in 0..<n { acc[j] += row[j] }
                 }
+            }
+            out.scalars.withUnsafeMutableBufferPointer { o in
+                for j in 0..<n { o[j] += acc[j] }
             }
         }
     }

@@ -233,13 +233,36 @@ public struct Tensor<Scalar: BLASScalar>: Equatable, Sendable, CustomStringConve
         scalars = newScalars
     }
 
-    /// Makes `self` a tensor of `newShape`, reusing the storage when the element count is unchanged
-    /// (contents are then unspecified); for workspaces reused across calls.
+    /// Makes `self` a tensor of `newShape` whose storage can be overwritten in place: the storage
+    /// is kept when the element count is unchanged and no other tensor or array shares it;
+    /// otherwise fresh storage is allocated *without* copying the old contents. Either way the
+    /// contents are unspecified afterwards (fresh storage is not initialised), so the caller
+    /// writes every element. Layers use this for output and gradient buffers they reuse across
+    /// calls: a tensor returned earlier and still held by a caller keeps its values, because
+    /// shared storage is never written.
+    /// - Complexity: O(1) when the storage is reused, else one allocation.
     public mutating func resize(to newShape: [Int]) {
-        let n = newShape.reduce(1, *)
         precondition(newShape.allSatisfy { $0 >= 0 }, "resize to \(newShape)") // invariant: programmer misuse
-        if n != count { scalars = [Scalar](repeating: 0, count: n) }
+        let n = newShape.reduce(1, *)
+        if n != count || !isUniquelyReferenced() {
+            scalars = [Scalar](unsafeUninitializedCapacity: n) { _, initialized in initialized = n }
+        }
         shape = newShape
+    }
+
+    /// `true` when no other tensor or array shares this tensor's storage, so that writing through
+    /// `withUnsafeMutableBufferPointer` will not copy first.
+    ///
+    /// Swift arrays keep this answer to themselves; an `Array` is a single reference to its
+    /// storage object, so the check reads that reference in place and asks
+    /// `isKnownUniquelyReferenced` (the test `TensorStorageTests.uniquenessProbe` pins the
+    /// layout assumption). When the layout differs, the answer is `false`, which is always safe:
+    /// callers then allocate instead of writing in place.
+    public mutating func isUniquelyReferenced() -> Bool {
+        guard MemoryLayout<[Scalar]>.size == MemoryLayout<AnyObject>.size else { return false }
+        return withUnsafeMutablePointer(to: &scalars) { pointer in
+            pointer.withMemoryRebound(to: AnyObject.self, capacity: 1) { isKnownUniquelyReferenced(&$0.pointee) }
+        }
     }
 
     public var description: String {
