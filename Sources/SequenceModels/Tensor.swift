@@ -257,7 +257,8 @@ public struct Tensor<Scalar: BLASScalar>: Equatable, Sendable, CustomStringConve
     /// storage object, so the check reads that reference in place and asks
     /// `isKnownUniquelyReferenced` (the test `TensorStorageTests.uniquenessProbe` pins the
     /// layout assumption). When the layout differs, the answer is `false`, which is always safe:
-    /// callers then allocate instead of writing in place.
+    /// callers then allocate instead of writing in place. Unoptimised (debug) builds hand the
+    /// probe a temporary copy of the array, so there it always answers `false`.
     public mutating func isUniquelyReferenced() -> Bool {
         guard MemoryLayout<[Scalar]>.size == MemoryLayout<AnyObject>.size else { return false }
         return withUnsafeMutablePointer(to: &scalars) { pointer in
