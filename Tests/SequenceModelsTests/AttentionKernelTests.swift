@@ -155,3 +155,30 @@ private func makeLayer<S: NeuralScalar>(_: S.Type, width: Int, heads: Int, causa
         #expect(try layer.outputShape(for: [5, 9, 8]) == [5, 9, 8])
     }
 }
+
+@Suite struct AttentionEdgeCaseTests {
+    @Test(arguments: [[0, 5, 8], [2, 0, 8]])
+    func emptyInputs(shape: [Int]) {
+        var rng = SplitMix64(seed: 64)
+        let layer = CausalSelfAttention<Float>(modelSize: 8, heads: 2, using: &rng)
+        for algorithm in [AttentionAlgorithm.reference, .blocked(headSize: 4)] {
+            layer.algorithm = algorithm
+            #expect(layer.forward(Tensor(shape: shape)).shape == shape)
+            #expect(layer.backward(Tensor(shape: shape)).shape == shape)
+        }
+    }
+
+    @Test func singleStepSeesOnlyItself() {
+        var rng = SplitMix64(seed: 65)
+        let layer = CausalSelfAttention<Double>(modelSize: 4, heads: 2, using: &rng)
+        let x = Tensor<Double>.uniform([3, 1, 4], using: &rng)
+        // With one key, softmax is 1: y = (x Wqkv)_v Wo (biases 0).
+        let v = Tensor.matmul(x.reshaped([3, 4]), layer.qkvWeight.value).scalars
+        let expected = Tensor.matmul(Tensor(shape: [3, 4], scalars: (0..<3).flatMap { Array(v[($0 * 12 + 8)..<($0 * 12 + 12)]) }),
+                                     layer.outputWeight.value)
+        for algorithm in [AttentionAlgorithm.reference, .blocked(headSize: 2)] {
+            layer.algorithm = algorithm
+            expectClose(layer.forward(x).scalars, expected.scalars, rtol: 1e-14, atol: 1e-15)
+        }
+    }
+}

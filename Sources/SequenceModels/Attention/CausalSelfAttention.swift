@@ -135,6 +135,12 @@ public final class CausalSelfAttention<Scalar: NeuralScalar>: Layer {
         precondition(keyMask.map { $0.shape == [batch, time] } ?? true, "attention key mask \(keyMask!.shape) for input \(x.shape)") // invariant: checked by outputShape(for:)
         let problem = AttentionProblem(batch: batch, time: time, modelSize: d, heads: heads, causal: isCausal)
         let keep = keyMask.map { $0.scalars.map { $0 != 0 } }
+        guard batch * time > 0 else {                                   // empty batch or sequence
+            cache = Cache(problem: problem, algorithm: algorithm, input: x, qkv: Tensor(shape: [batch, time, 3 * d]),
+                          merged: Tensor(shape: x.shape), logSumExp: Tensor(shape: [batch, heads, time]),
+                          probabilities: Tensor(shape: [batch, heads, time, time]), keep: keep)
+            return Tensor(shape: x.shape)
+        }
 
         var qkv = Tensor.product(x.reshaped([batch * time, d]), .none, qkvWeight.value, .none)   // (B·T, 3d)
         if let qkvBias { qkv.addToEveryRow(qkvBias.value) }
@@ -180,6 +186,7 @@ public final class CausalSelfAttention<Scalar: NeuralScalar>: Layer {
         guard let c = cache else { preconditionFailure("CausalSelfAttention.backward called before forward") } // invariant: forward/backward pairing
         precondition(dy.shape == c.input.shape, "CausalSelfAttention.backward: gradient \(dy.shape) for input \(c.input.shape)") // invariant: shapes checked by caller
         let p = c.problem, rows = p.batch * p.time, d = modelSize
+        guard rows > 0 else { return Tensor(shape: c.input.shape) }
         let dyRows = dy.reshaped([rows, d])
         Tensor.matmul(c.merged.reshaped([rows, d]), .transpose, dyRows, .none, into: &outputWeight.gradient, beta: 1)
         if let outputBias { dyRows.accumulateColumnSums(into: &outputBias.gradient) }
