@@ -62,8 +62,8 @@ public final class CausalSelfAttention<Scalar: NeuralScalar>: Layer {
     public let outputBias: Parameter<Scalar>?
     /// The kernel of the attention core (default: `.blocked(headSize:)`).
     public var algorithm: AttentionAlgorithm
-    /// Whether the blocked kernel runs (sequence, head) pairs concurrently (results are
-    /// identical either way).
+    /// Whether the blocked kernel runs (sequence, head) pairs concurrently, and (when OpenBLAS
+    /// runs single-threaded) the projections in row blocks; results are identical either way.
     public var runsConcurrently = true
     public var mode: LayerMode = .training
     /// The key mask set by `setKeyMask`, shape (batch, time), entries 0 or 1.
@@ -142,7 +142,8 @@ public final class CausalSelfAttention<Scalar: NeuralScalar>: Layer {
             return Tensor(shape: x.shape)
         }
 
-        var qkv = Tensor.product(x.reshaped([batch * time, d]), .none, qkvWeight.value, .none)   // (B·T, 3d)
+        let parallel = runsConcurrently && BLAS.threads == 1                  // see Tensor+RowParallel.swift
+        var qkv = Tensor.rowBlockProduct(x.reshaped([batch * time, d]), qkvWeight.value, .none, concurrent: parallel)   // (B·T, 3d)
         if let qkvBias { qkv.addToEveryRow(qkvBias.value) }
         qkv.reshape([batch, time, 3 * d])
         var merged = Tensor<Scalar>(shape: [batch, time, d]) { _ in }    // every element written below
@@ -174,7 +175,7 @@ public final class CausalSelfAttention<Scalar: NeuralScalar>: Layer {
                 }
             }
         }
-        var y = Tensor.product(merged.reshaped([batch * time, d]), .none, outputWeight.value, .none)   // (B·T, d)
+        var y = Tensor.rowBlockProduct(merged.reshaped([batch * time, d]), outputWeight.value, .none, concurrent: parallel)   // (B·T, d)
         if let outputBias { y.addToEveryRow(outputBias.value) }
         y.reshape([batch, time, d])
         cache = Cache(problem: problem, algorithm: algorithm, input: x, qkv: qkv, merged: merged,
@@ -188,9 +189,10 @@ public final class CausalSelfAttention<Scalar: NeuralScalar>: Layer {
         let p = c.problem, rows = p.batch * p.time, d = modelSize
         guard rows > 0 else { return Tensor(shape: c.input.shape) }
         let dyRows = dy.reshaped([rows, d])
-        Tensor.matmul(c.merged.reshaped([rows, d]), .transpose, dyRows, .none, into: &outputWeight.gradient, beta: 1)
+        let parallel = runsConcurrently && BLAS.threads == 1
+        Tensor.accumulateRowBlockTransposedProduct(c.merged.reshaped([rows, d]), dyRows, into: &outputWeight.gradient, concurrent: parallel)
         if let outputBias { dyRows.accumulateColumnSums(into: &outputBias.gradient) }
-        var dMerged = Tensor.product(dyRows, .none, outputWeight.value, .transpose)        // (B·T, d)
+        var dMerged = Tensor.rowBlockProduct(dyRows, outputWeight.value, .transpose, concurrent: parallel)   // (B·T, d)
         dMerged.reshape([p.batch, p.time, d])
 
         var dqkv = Tensor<Scalar>.zeroFilled([p.batch, p.time, 3 * d])                   // kernels accumulate
@@ -221,9 +223,9 @@ public final class CausalSelfAttention<Scalar: NeuralScalar>: Layer {
             }
         }
         let dqkvRows = dqkv.reshaped([rows, 3 * d])
-        Tensor.matmul(c.input.reshaped([rows, d]), .transpose, dqkvRows, .none, into: &qkvWeight.gradient, beta: 1)
+        Tensor.accumulateRowBlockTransposedProduct(c.input.reshaped([rows, d]), dqkvRows, into: &qkvWeight.gradient, concurrent: parallel)
         if let qkvBias { dqkvRows.accumulateColumnSums(into: &qkvBias.gradient) }
-        var dx = Tensor.product(dqkvRows, .none, qkvWeight.value, .transpose)             // (B·T, d)
+        var dx = Tensor.rowBlockProduct(dqkvRows, qkvWeight.value, .transpose, concurrent: parallel)   // (B·T, d)
         dx.reshape(c.input.shape)
         return dx
     }
