@@ -5,8 +5,13 @@
 //   mode=fwd+bwd  timed: forward + loss + backward to ∂x, ∂Wqkv, ∂Wo (gradients zeroed first,
 //                 as torch sets .grad = None inside its timed call)
 //   mode=fwd      timed: forward only
-// Peer name `sslab:attention` (the blocked kernel; `runsConcurrently` follows the BLAS thread
-// count, which `params.threads` reports).
+// Peer name `sslab:attention` (the blocked kernel). Threads: `params.threads` is the BLAS thread
+// count on entry (the budget, 2 = nproc by default, like torch's 2). With a budget above 1 the
+// (sequence, head) items run concurrently on Dispatch's pool and OpenBLAS is set to 1 thread
+// for the workload (restored afterwards): OpenBLAS's idle workers spin in sched_yield for a
+// while after each threaded call and then compete with the Dispatch workers for the 2 cores
+// (measured: T = 256 fwd+bwd 4.4–5.5 ms with 2 BLAS threads against 3.7 ms with 1; equal at
+// T = 1024). `extra.blas_threads` records the setting.
 
 import LinearAlgebra
 import Reports
@@ -24,6 +29,9 @@ public enum AttentionWorkload {
         let peer = "sslab:attention"
         guard opts.wants(peer) else { return }
         let batch = opts.attnBatch, d = opts.attnD, threads = BLAS.threads
+        let blasThreads = 1
+        if threads != blasThreads { BLAS.setThreads(blasThreads) }
+        defer { if threads != blasThreads { BLAS.setThreads(threads) } }
         for time in opts.attnT {
             for heads in opts.attnHeads where heads > 0 && d % heads == 0 {
                 let scale = 1 / Double(d).squareRoot()
@@ -53,12 +61,13 @@ public enum AttentionWorkload {
                 }
                 emit(BenchRecord(workload: "attention", params: base + [("mode", "fwd+bwd")], peer: peer, timing: train,
                                  units: Double(batch), unit: "seq/s",
-                                 extra: [("gflop_est", .number(3 * fl / 1e9)), ("loss", .number(loss)), ("kernel", algorithm)]).json)
+                                 extra: [("gflop_est", .number(3 * fl / 1e9)), ("loss", .number(loss)), ("kernel", algorithm),
+                                         ("blas_threads", .integer(blasThreads))]).json)
 
                 let infer = measure(opts.policy) { _ = layer.forward(x) }
                 emit(BenchRecord(workload: "attention", params: base + [("mode", "fwd")], peer: peer, timing: infer,
                                  units: Double(batch), unit: "seq/s",
-                                 extra: [("gflop_est", .number(fl / 1e9)), ("kernel", algorithm)]).json)
+                                 extra: [("gflop_est", .number(fl / 1e9)), ("kernel", algorithm), ("blas_threads", .integer(blasThreads))]).json)
             }
         }
     }

@@ -106,10 +106,31 @@ private func makeLayer<S: NeuralScalar>(_: S.Type, width: Int, heads: Int, causa
         }
     }
 
+    /// A batch of 8 × 70 = 560 rows runs its projections in row blocks; one sequence (70 rows)
+    /// in a single block. Outputs and ∂x must agree per sequence, weight gradients must be the
+    /// sum over sequences.
+    @Test func batchEqualsSequenceBySequence() {
+        var rng = SplitMix64(seed: 66)
+        let (B, T, d) = (8, 70, 8)
+        let x = Tensor<Double>.uniform([B, T, d], using: &rng)
+        let g = Tensor<Double>.uniform([B, T, d], using: &rng)
+        let layer = makeLayer(Double.self, width: d, heads: 2, seed: 67)
+        let whole = run(layer, x, g)
+        var gradientSums = layer.parameters.map { [Double](repeating: 0, count: $0.value.count) }
+        for b in 0..<B {
+            let part = run(layer, x.slice(first: b..<(b + 1)), g.slice(first: b..<(b + 1)))
+            let rows = (b * T * d)..<((b + 1) * T * d)
+            expectClose(part[0], Array(whole[0][rows]), rtol: 1e-13, atol: 1e-14, "output of sequence \(b)")
+            expectClose(part[1], Array(whole[1][rows]), rtol: 1e-13, atol: 1e-14, "∂x of sequence \(b)")
+            for k in gradientSums.indices { for i in gradientSums[k].indices { gradientSums[k][i] += part[2 + k][i] } }
+        }
+        for k in gradientSums.indices { expectClose(whole[2 + k], gradientSums[k], rtol: 1e-12, atol: 1e-13, "parameter \(k)") }
+    }
+
     @Test func concurrentHeadsAreBitwiseIdenticalToSerial() {
         var rng = SplitMix64(seed: 59)
-        let x = Tensor<Float>.uniform([4, 70, 16], using: &rng)
-        let g = Tensor<Float>.uniform([4, 70, 16], using: &rng)
+        let x = Tensor<Float>.uniform([8, 70, 16], using: &rng)     // 560 rows: projections in 2 row blocks
+        let g = Tensor<Float>.uniform([8, 70, 16], using: &rng)
         let layer = makeLayer(Float.self, width: 16, heads: 4, seed: 60)
         layer.algorithm = .blocked(queryBlock: 16, keyBlock: 24)
         layer.runsConcurrently = false
@@ -153,5 +174,32 @@ private func makeLayer<S: NeuralScalar>(_: S.Type, width: Int, heads: Int, causa
         #expect(try layer.outputShape(for: [2, 3, 8]) == [2, 3, 8])
         try layer.setKeyMask(nil)
         #expect(try layer.outputShape(for: [5, 9, 8]) == [5, 9, 8])
+    }
+}
+
+@Suite struct AttentionEdgeCaseTests {
+    @Test(arguments: [[0, 5, 8], [2, 0, 8]])
+    func emptyInputs(shape: [Int]) {
+        var rng = SplitMix64(seed: 64)
+        let layer = CausalSelfAttention<Float>(modelSize: 8, heads: 2, using: &rng)
+        for algorithm in [AttentionAlgorithm.reference, .blocked(headSize: 4)] {
+            layer.algorithm = algorithm
+            #expect(layer.forward(Tensor(shape: shape)).shape == shape)
+            #expect(layer.backward(Tensor(shape: shape)).shape == shape)
+        }
+    }
+
+    @Test func singleStepSeesOnlyItself() {
+        var rng = SplitMix64(seed: 65)
+        let layer = CausalSelfAttention<Double>(modelSize: 4, heads: 2, using: &rng)
+        let x = Tensor<Double>.uniform([3, 1, 4], using: &rng)
+        // With one key, softmax is 1: y = (x Wqkv)_v Wo (biases 0).
+        let v = Tensor.matmul(x.reshaped([3, 4]), layer.qkvWeight.value).scalars
+        let expected = Tensor.matmul(Tensor(shape: [3, 4], scalars: (0..<3).flatMap { Array(v[($0 * 12 + 8)..<($0 * 12 + 12)]) }),
+                                     layer.outputWeight.value)
+        for algorithm in [AttentionAlgorithm.reference, .blocked(headSize: 2)] {
+            layer.algorithm = algorithm
+            expectClose(layer.forward(x).scalars, expected.scalars, rtol: 1e-14, atol: 1e-15)
+        }
     }
 }

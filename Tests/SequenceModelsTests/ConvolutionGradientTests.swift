@@ -132,8 +132,14 @@ import Testing
         #expect(model.namedParameters.map(\.name).prefix(6) == ["blocks.0.conv1.weight", "blocks.0.conv1.bias", "blocks.0.conv2.weight",
                                                                  "blocks.0.conv2.bias", "blocks.0.skip.weight", "blocks.0.skip.bias"])
         var rng = SplitMix64(seed: 113)
-        checkLayerGradients(model, input: .uniform([2, 11, 2], using: &rng), seed: 114)
+        let x = Tensor<Double>.uniform([2, 11, 2], using: &rng)
+        checkLayerGradients(model, input: x, seed: 114)
         #expect(try model.outputShape(for: [5, 20, 2]) == (head == .perStep ? [5, 20, 3] : [5, 3]))
+        if head == .globalAverage {
+            // Right padding: the mean covers 7 and 11 steps.
+            try model.setPoolingMask(Tensor(shape: [2, 11], scalars: (0..<22).map { $0 < 7 || $0 >= 11 ? 1 : 0 }))
+            checkLayerGradients(model, input: x, seed: 117)
+        }
     }
 
     @Test func tcnIsCausalWithItsReceptiveField() throws {

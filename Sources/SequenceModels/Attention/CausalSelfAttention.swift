@@ -62,8 +62,8 @@ public final class CausalSelfAttention<Scalar: NeuralScalar>: Layer {
     public let outputBias: Parameter<Scalar>?
     /// The kernel of the attention core (default: `.blocked(headSize:)`).
     public var algorithm: AttentionAlgorithm
-    /// Whether the blocked kernel runs (sequence, head) pairs concurrently (results are
-    /// identical either way).
+    /// Whether the blocked kernel runs (sequence, head) pairs concurrently, and (when OpenBLAS
+    /// runs single-threaded) the projections in row blocks; results are identical either way.
     public var runsConcurrently = true
     public var mode: LayerMode = .training
     /// The key mask set by `setKeyMask`, shape (batch, time), entries 0 or 1.
@@ -135,8 +135,15 @@ public final class CausalSelfAttention<Scalar: NeuralScalar>: Layer {
         precondition(keyMask.map { $0.shape == [batch, time] } ?? true, "attention key mask \(keyMask!.shape) for input \(x.shape)") // invariant: checked by outputShape(for:)
         let problem = AttentionProblem(batch: batch, time: time, modelSize: d, heads: heads, causal: isCausal)
         let keep = keyMask.map { $0.scalars.map { $0 != 0 } }
+        guard batch * time > 0 else {                                   // empty batch or sequence
+            cache = Cache(problem: problem, algorithm: algorithm, input: x, qkv: Tensor(shape: [batch, time, 3 * d]),
+                          merged: Tensor(shape: x.shape), logSumExp: Tensor(shape: [batch, heads, time]),
+                          probabilities: Tensor(shape: [batch, heads, time, time]), keep: keep)
+            return Tensor(shape: x.shape)
+        }
 
-        var qkv = Tensor.product(x.reshaped([batch * time, d]), .none, qkvWeight.value, .none)   // (B·T, 3d)
+        let parallel = runsConcurrently && BLAS.threads == 1                  // see Tensor+RowParallel.swift
+        var qkv = Tensor.rowBlockProduct(x.reshaped([batch * time, d]), qkvWeight.value, .none, concurrent: parallel)   // (B·T, 3d)
         if let qkvBias { qkv.addToEveryRow(qkvBias.value) }
         qkv.reshape([batch, time, 3 * d])
         var merged = Tensor<Scalar>(shape: [batch, time, d]) { _ in }    // every element written below
@@ -168,7 +175,7 @@ public final class CausalSelfAttention<Scalar: NeuralScalar>: Layer {
                 }
             }
         }
-        var y = Tensor.product(merged.reshaped([batch * time, d]), .none, outputWeight.value, .none)   // (B·T, d)
+        var y = Tensor.rowBlockProduct(merged.reshaped([batch * time, d]), outputWeight.value, .none, concurrent: parallel)   // (B·T, d)
         if let outputBias { y.addToEveryRow(outputBias.value) }
         y.reshape([batch, time, d])
         cache = Cache(problem: problem, algorithm: algorithm, input: x, qkv: qkv, merged: merged,
@@ -180,10 +187,12 @@ public final class CausalSelfAttention<Scalar: NeuralScalar>: Layer {
         guard let c = cache else { preconditionFailure("CausalSelfAttention.backward called before forward") } // invariant: forward/backward pairing
         precondition(dy.shape == c.input.shape, "CausalSelfAttention.backward: gradient \(dy.shape) for input \(c.input.shape)") // invariant: shapes checked by caller
         let p = c.problem, rows = p.batch * p.time, d = modelSize
+        guard rows > 0 else { return Tensor(shape: c.input.shape) }
         let dyRows = dy.reshaped([rows, d])
-        Tensor.matmul(c.merged.reshaped([rows, d]), .transpose, dyRows, .none, into: &outputWeight.gradient, beta: 1)
+        let parallel = runsConcurrently && BLAS.threads == 1
+        Tensor.accumulateRowBlockTransposedProduct(c.merged.reshaped([rows, d]), dyRows, into: &outputWeight.gradient, concurrent: parallel)
         if let outputBias { dyRows.accumulateColumnSums(into: &outputBias.gradient) }
-        var dMerged = Tensor.product(dyRows, .none, outputWeight.value, .transpose)        // (B·T, d)
+        var dMerged = Tensor.rowBlockProduct(dyRows, outputWeight.value, .transpose, concurrent: parallel)   // (B·T, d)
         dMerged.reshape([p.batch, p.time, d])
 
         var dqkv = Tensor<Scalar>.zeroFilled([p.batch, p.time, 3 * d])                   // kernels accumulate
@@ -214,9 +223,9 @@ public final class CausalSelfAttention<Scalar: NeuralScalar>: Layer {
             }
         }
         let dqkvRows = dqkv.reshaped([rows, 3 * d])
-        Tensor.matmul(c.input.reshaped([rows, d]), .transpose, dqkvRows, .none, into: &qkvWeight.gradient, beta: 1)
+        Tensor.accumulateRowBlockTransposedProduct(c.input.reshaped([rows, d]), dqkvRows, into: &qkvWeight.gradient, concurrent: parallel)
         if let qkvBias { dqkvRows.accumulateColumnSums(into: &qkvBias.gradient) }
-        var dx = Tensor.product(dqkvRows, .none, qkvWeight.value, .transpose)             // (B·T, d)
+        var dx = Tensor.rowBlockProduct(dqkvRows, qkvWeight.value, .transpose, concurrent: parallel)   // (B·T, d)
         dx.reshape(c.input.shape)
         return dx
     }

@@ -1,8 +1,8 @@
 // Tensor+RowBroadcast.swift — allocation and bias broadcasts that stay fast when called from
 // unspecialised generic layer code: zero fill by memset (an unspecialised `[Scalar](repeating:
 // 0, count:)` copies element by element through a value witness, measured at 7% of an
-// attention step), products into uninitialised storage, and bias broadcasts by BLAS (rank-1
-// update and gemv). Candidates for the core (Tensor+Arithmetic.swift has loop versions).
+// attention step) and bias broadcasts by BLAS (rank-1 update and gemv). Candidates for the
+// core (Tensor+Arithmetic.swift has loop versions).
 
 import LinearAlgebra
 
@@ -12,15 +12,6 @@ extension Tensor {
         Tensor(shape: shape) { buffer in
             UnsafeMutableRawBufferPointer(buffer).initializeMemory(as: UInt8.self, repeating: 0)
         }
-    }
-
-    /// `op(a) · op(b)` into fresh storage that gemm overwrites (no zero fill first).
-    static func product(_ a: Tensor, _ ta: Transpose, _ b: Tensor, _ tb: Transpose) -> Tensor {
-        let shape = matmulShape(a, ta, b, tb)
-        let k = ta == .none ? a.lastDimension : a.shape[a.rank - 2]
-        var c = k == 0 ? zeroFilled(shape) : Tensor(shape: shape) { _ in }   // gemm is skipped when k = 0
-        matmul(a, ta, b, tb, into: &c, beta: 0)
-        return c
     }
 
     /// `self[r, :] += v` for every row r of the (…, n) tensor (`ger` with a ones vector).

@@ -48,6 +48,7 @@ public final class TemporalPool<Scalar: NeuralScalar>: Layer {
         inputShape = x.shape
         var indices = [Int](repeating: 0, count: kind == .max ? batch * steps * channels : 0)
         var y = Tensor<Scalar>.zeroFilled([batch, steps, channels])
+        guard y.count > 0 else { argmax = indices; return y }
         x.withUnsafeBufferPointer { px in
             y.withUnsafeMutableBufferPointer { py in
                 indices.withUnsafeMutableBufferPointer { pi in
@@ -67,6 +68,7 @@ public final class TemporalPool<Scalar: NeuralScalar>: Layer {
         let steps = (time - kernelSize) / stride + 1
         precondition(dy.shape == [batch, steps, channels], "TemporalPool.backward: gradient \(dy.shape) for input \(shape)") // invariant: shapes checked by caller
         var dx = Tensor<Scalar>.zeroFilled(shape)
+        guard dy.count > 0 else { return dx }
         dx.withUnsafeMutableBufferPointer { pdx in
             dy.withUnsafeBufferPointer { g in
                 argmax.withUnsafeMutableBufferPointer { pi in
