@@ -1,4 +1,5 @@
-// ScratchBuffer.swift — growable workspaces owned by a recurrent layer.
+// ScratchBuffer.swift — growable workspaces owned by a recurrent layer, and the copies between
+// them and tensors (batch-major ↔ time-major).
 //
 // The recurrence reads and writes a dozen (time, batch, ·) arrays at pointer offsets in every
 // step. Holding them as manually allocated buffers owned by a class (freed in `deinit`) keeps
