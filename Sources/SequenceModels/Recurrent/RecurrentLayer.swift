@@ -66,12 +66,12 @@ public final class RecurrentLayer<Architecture: RecurrentArchitecture>: Layer {
         set { engine.path = newValue }
     }
 
-    /// Threads the forward and backward time loops split the batch over (default 1: one gemm
-    /// per step on the calling thread, threaded by BLAS as it decides). With P > 1 the B
-    /// sequences form P contiguous groups that run the whole recurrence concurrently, each
-    /// with per-step gemms small enough to stay on its own thread; the products over all
-    /// steps are still single BLAS calls. Results equal P = 1 up to rounding. Use at most as
-    /// many threads as there are idle cores.
+    /// Threads the forward and backward time loops split the batch over (default 1: the whole
+    /// recurrence on the calling thread). With P > 1 the B sequences form P contiguous groups
+    /// that run the whole recurrence concurrently; the per-step gemms are blocked small enough
+    /// to stay on their own thread (see `RecurrentStep.singleThreadGemmWork`), and the products
+    /// over all steps are still single BLAS calls. Results equal P = 1 up to rounding. Use at
+    /// most as many threads as there are idle cores.
     public var batchParallelism: Int {
         get { engine.batchParallelism }
         set {
