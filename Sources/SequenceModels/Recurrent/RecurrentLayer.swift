@@ -107,7 +107,9 @@ public final class RecurrentLayer<Architecture: RecurrentArchitecture>: Layer {
     public func outputShape(for inputShape: [Int]) throws(SequenceModelError) -> [Int] {
         let name = "\(kind.layerName) input (batch, time, features)"
         guard inputShape.count == 3 else {
-            throw .shapeMismatch(operation: name, expected: [inputShape.first ?? 1, 1, inputSize], found: inputShape)
+            // Most often the batch axis is missing: suggest (1, time, features).
+            let time = inputShape.count == 2 ? inputShape[0] : 1
+            throw .shapeMismatch(operation: name, expected: [1, time, inputSize], found: inputShape)
         }
         try requireLastDimension(inputShape, inputSize, kind.layerName)
         return [inputShape[0], inputShape[1], hiddenSize]

@@ -121,7 +121,9 @@ import Testing
         #expect(throws: SequenceModelError.shapeMismatch(operation: "GRU input", expected: [4, 10, 3], found: [4, 10, 2])) {
             try gru.outputShape(for: [4, 10, 2])
         }
-        #expect(throws: SequenceModelError.self) { try gru.outputShape(for: [10, 3]) }
+        #expect(throws: SequenceModelError.shapeMismatch(operation: "GRU input (batch, time, features)", expected: [1, 10, 3], found: [10, 3])) {
+            try gru.outputShape(for: [10, 3])
+        }
         #expect(gru.namedParameters.map(\.name) == ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0",
                                                      "weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1"])
         #expect(gru.namedParameters.map(\.parameter.shape) == [[24, 3], [24, 8], [24], [24], [24, 8], [24, 8], [24], [24]])
