@@ -11,9 +11,9 @@
 // place, and the bias gradient accumulates while the values are in registers.
 //
 // `FastGateKernels<M>` is generic over the activation math `M` and is only ever called with a
-// concrete `M` (`GateKernels.swift` dispatch in GateKernels+Dispatch.swift), so the optimiser
-// specialises it. The plain scalar loops in GateKernels+Reference.swift compute the same
-// formulas and are the reference the tests compare against.
+// concrete `M` (the dispatch in GateKernels+Dispatch.swift), so the optimiser specialises it.
+// The plain scalar loops in GateKernels+Reference.swift compute the same formulas and are the
+// reference the tests compare against.
 
 import LinearAlgebra
 

@@ -40,7 +40,7 @@ extension RecurrentEngine {
         precondition(truncation.map { $0 >= 1 } ?? true, "truncation must be ≥ 1 step") // invariant: checked by the layer's setter
         hasCache = false
         let parts = partitions(batch: b)
-        let limit = parts.count > 1 ? RecurrentStep.singleThreadGemmWork : nil
+        let limit = RecurrentStep.singleThreadGemmWork
         let path = path, kind = kind
         var current = hiddenGradients.0, below = hiddenGradients.1
         let top = current.reserve(t * b * h)

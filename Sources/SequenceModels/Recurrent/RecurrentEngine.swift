@@ -17,9 +17,9 @@
 // Batch parallelism: the recurrence never mixes batch rows, so with `batchParallelism = P`
 // the B rows are split into P contiguous partitions, each running the whole time loop on its
 // own thread over its rows of the same time-major workspaces (disjoint memory, no
-// synchronisation per step). Each partition's per-step gemm is cut into blocks small enough
-// for OpenBLAS to run on the calling thread (RecurrentStep.singleThreadGemmWork); the
-// products over all T·B rows stay single calls that BLAS threads itself.
+// synchronisation per step). Per-step gemms are cut into blocks small enough for OpenBLAS to
+// run on the calling thread (RecurrentStep.singleThreadGemmWork), with or without partitions;
+// the products over all T·B rows stay single calls that BLAS threads itself.
 
 import Dispatch
 import LinearAlgebra
@@ -96,7 +96,7 @@ final class RecurrentEngine<S: NeuralScalar> {
         }
         var finalHidden: [Tensor<S>] = [], finalCell: [Tensor<S>] = []
         let parts = partitions(batch: b)
-        let limit = parts.count > 1 ? RecurrentStep.singleThreadGemmWork : nil
+        let limit = RecurrentStep.singleThreadGemmWork
         let path = path, kind = kind
         for (l, p) in layers.enumerated() {
             let ws = workspaces[l]

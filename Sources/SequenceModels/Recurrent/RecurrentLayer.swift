@@ -66,12 +66,12 @@ public final class RecurrentLayer<Architecture: RecurrentArchitecture>: Layer {
         set { engine.path = newValue }
     }
 
-    /// Threads the forward and backward time loops split the batch over (default 1: one gemm
-    /// per step on the calling thread, threaded by BLAS as it decides). With P > 1 the B
-    /// sequences form P contiguous groups that run the whole recurrence concurrently, each
-    /// with per-step gemms small enough to stay on its own thread; the products over all
-    /// steps are still single BLAS calls. Results equal P = 1 up to rounding. Use at most as
-    /// many threads as there are idle cores.
+    /// Threads the forward and backward time loops split the batch over (default 1: the whole
+    /// recurrence on the calling thread). With P > 1 the B sequences form P contiguous groups
+    /// that run the whole recurrence concurrently; the per-step gemms are blocked small enough
+    /// to stay on their own thread (see `RecurrentStep.singleThreadGemmWork`), and the products
+    /// over all steps are still single BLAS calls. Results equal P = 1 up to rounding. Use at
+    /// most as many threads as there are idle cores.
     public var batchParallelism: Int {
         get { engine.batchParallelism }
         set {
@@ -107,7 +107,9 @@ public final class RecurrentLayer<Architecture: RecurrentArchitecture>: Layer {
     public func outputShape(for inputShape: [Int]) throws(SequenceModelError) -> [Int] {
         let name = "\(kind.layerName) input (batch, time, features)"
         guard inputShape.count == 3 else {
-            throw .shapeMismatch(operation: name, expected: [inputShape.first ?? 1, 1, inputSize], found: inputShape)
+            // Most often the batch axis is missing: suggest (1, time, features).
+            let time = inputShape.count == 2 ? inputShape[0] : 1
+            throw .shapeMismatch(operation: name, expected: [1, time, inputSize], found: inputShape)
         }
         try requireLastDimension(inputShape, inputSize, kind.layerName)
         return [inputShape[0], inputShape[1], hiddenSize]

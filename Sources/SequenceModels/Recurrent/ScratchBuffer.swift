@@ -1,4 +1,5 @@
-// ScratchBuffer.swift — growable workspaces owned by a recurrent layer.
+// ScratchBuffer.swift — growable workspaces owned by a recurrent layer, and the copies between
+// them and tensors (batch-major ↔ time-major).
 //
 // The recurrence reads and writes a dozen (time, batch, ·) arrays at pointer offsets in every
 // step. Holding them as manually allocated buffers owned by a class (freed in `deinit`) keeps
@@ -67,22 +68,40 @@ func tensorCopy<S: BLASScalar>(_ source: UnsafePointer<S>, shape: [Int]) -> Tens
 /// `destination[t, b, ·] = source[b, t, ·]`: batch-major (batch, time, width) to time-major
 /// (time, batch, width).
 /// - Complexity: O(batch · time · width).
-func copyBatchMajorToTimeMajor<S>(_ source: UnsafePointer<S>, _ destination: UnsafeMutablePointer<S>,
-                                  batch: Int, time: Int, width: Int) {
-    for b in 0..<batch {
-        for t in 0..<time {
-            (destination + (t * batch + b) * width).update(from: source + (b * time + t) * width, count: width)
-        }
-    }
+func copyBatchMajorToTimeMajor<S: NeuralScalar>(_ source: UnsafePointer<S>, _ destination: UnsafeMutablePointer<S>,
+                                                batch: Int, time: Int, width: Int) {
+    copyBlocks(source, destination, outer: batch, inner: time, width: width)
 }
 
 /// `destination[b, t, ·] = source[t, b, ·]`: time-major back to batch-major.
 /// - Complexity: O(batch · time · width).
-func copyTimeMajorToBatchMajor<S>(_ source: UnsafePointer<S>, _ destination: UnsafeMutablePointer<S>,
-                                  batch: Int, time: Int, width: Int) {
-    for b in 0..<batch {
-        for t in 0..<time {
-            (destination + (b * time + t) * width).update(from: source + (t * batch + b) * width, count: width)
+func copyTimeMajorToBatchMajor<S: NeuralScalar>(_ source: UnsafePointer<S>, _ destination: UnsafeMutablePointer<S>,
+                                                batch: Int, time: Int, width: Int) {
+    copyBlocks(source, destination, outer: time, inner: batch, width: width)
+}
+
+/// `destination[j, i, ·] = source[i, j, ·]` for i < outer, j < inner: swaps the two leading
+/// axes of an (outer, inner, width) array, in a loop compiled for the concrete scalar type
+/// (the engine's generic code would copy element by element through witness tables).
+private func copyBlocks<S: NeuralScalar>(_ source: UnsafePointer<S>, _ destination: UnsafeMutablePointer<S>,
+                                         outer: Int, inner: Int, width: Int) {
+    if S.self == Float.self {
+        return copyBlocksLoop(UnsafeRawPointer(source).assumingMemoryBound(to: Float.self),
+                              UnsafeMutableRawPointer(destination).assumingMemoryBound(to: Float.self), outer: outer, inner: inner, width: width)
+    }
+    if S.self == Double.self {
+        return copyBlocksLoop(UnsafeRawPointer(source).assumingMemoryBound(to: Double.self),
+                              UnsafeMutableRawPointer(destination).assumingMemoryBound(to: Double.self), outer: outer, inner: inner, width: width)
+    }
+    copyBlocksLoop(source, destination, outer: outer, inner: inner, width: width)
+}
+
+@inline(__always)
+private func copyBlocksLoop<S>(_ source: UnsafePointer<S>, _ destination: UnsafeMutablePointer<S>, outer: Int, inner: Int, width: Int) {
+    for i in 0..<outer {
+        for j in 0..<inner {
+            let src = source + (i * inner + j) * width, dst = destination + (j * outer + i) * width
+            for k in 0..<width { dst[k] = src[k] }
         }
     }
 }

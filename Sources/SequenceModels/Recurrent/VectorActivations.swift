@@ -15,10 +15,12 @@
 // low mantissa bits are n); e^r by a degree-6 polynomial fitted for minimax relative error on
 // [−ln 2/2, ln 2/2] (max 1.9·10⁻⁹); 2ⁿ assembled in the exponent field; x < −87 is clamped.
 // σ(x) = 1/(1 + e) for x ≥ 0 and e/(1 + e) for x < 0, with e = e^(−|x|).
-// tanh: for |x| < 0.625 an odd polynomial x·P(x²) (fitted, max relative error 3.9·10⁻⁹, so
-// tanh x ≈ x keeps full relative accuracy), otherwise sign(x)·(1 − e)/(1 + e) with
-// e = e^(−2|x|), which has no cancellation there (e < 0.29). The coefficients were fitted for
-// this file by iteratively reweighted least squares (Lawson's algorithm).
+// tanh |x| = −m/(2 + m) with m = e^(−2|x|) − 1 from expm1: the same reduction with
+// e^r − 1 = r·Q(r) (degree 5, fitted, max relative error 1.1·10⁻⁸) and
+// 2ⁿeʳ − 1 = 2ⁿ(eʳ − 1) + (2ⁿ − 1), so tanh x ≈ x keeps full relative accuracy for tiny x
+// without a separate polynomial branch (which measured 16 % more instructions per LSTM unit).
+// The coefficients were fitted for this file by iteratively reweighted least squares
+// (Lawson's algorithm) on Chebyshev and uniform nodes.
 //
 // Reference: W. J. Cody and W. Waite, "Software Manual for the Elementary Functions" (1980),
 // for the two-constant range reduction.
@@ -70,25 +72,37 @@ public enum VectorActivations {
         return numerator / (1 + e)
     }
 
-    /// `tanh x`.
+    /// `eˣ − 1` for `x ≤ 0`, accurate also near 0; arguments below −87 give e⁻⁸⁷ − 1.
+    @inline(__always)
+    public static func expm1NonPositive(_ x: Vector) -> Vector {
+        let xb = bits(x)
+        let beyond = (Bits(repeating: 0x42AE_0000) &- (xb & 0x7FFF_FFFF)) &>> 31
+        let clamped = vector(blend(beyond, Bits(repeating: Int32(bitPattern: 0xC2AE_0000)), xb))
+        let shifter: Float = 12_582_912
+        let t = clamped * 1.442_695_040_888_963_4 + shifter
+        let n = t - shifter
+        let r = clamped - n * 0.693_359_375 - n * -2.121_944_400_546_905_8e-4
+        // e^r − 1 = r·Q(r), Q of degree 5 (fitted; relative error 1.1·10⁻⁸), so no cancellation.
+        var q = Vector(repeating: 0.001_388_887_273_776_176_7)
+        q = q * r + 0.008_369_068_650_265_477
+        q = q * r + 0.041_667_136_211_848_17
+        q = q * r + 0.166_665_062_188_262
+        q = q * r + 0.499_999_981_247_803_6
+        q = q * r + 1.000_000_010_628_030_7
+        q = q * r
+        let scale = vector(((bits(t) &- 0x4B40_0000) &+ 127) &<< 23)          // 2ⁿ
+        // 2ⁿ eʳ − 1 = 2ⁿ (eʳ − 1) + (2ⁿ − 1): no cancellation for n = 0 (small |x|).
+        return scale * q + (scale - 1)
+    }
+
+    /// `tanh x = −m / (2 + m)` with `m = e^(−2|x|) − 1`, and x's sign.
     @inline(__always)
     public static func tanh(_ x: Vector) -> Vector {
         let xb = bits(x)
-        let magnitudeBits = xb & 0x7FFF_FFFF
-        let magnitude = vector(magnitudeBits)
-        let e = expNonPositive(-2 * magnitude)
-        let large = (1 - e) / (1 + e)
-        let u = x * x
-        var p = Vector(repeating: -0.005_660_025_363_342_088)
-        p = p * u + 0.020_591_028_337_297_39
-        p = p * u + -0.053_721_084_014_965_63
-        p = p * u + 0.133_311_278_158_523_14
-        p = p * u + -0.333_332_605_468_449_9
-        p = p * u + 0.999_999_996_079_252_5
-        let small = magnitude * p
-        let useSmall = (magnitudeBits &- 0x3F20_0000) &>> 31                     // |x| < 0.625
+        let m = expm1NonPositive(-2 * vector(xb & 0x7FFF_FFFF))
+        let magnitude = (0 - m) / (2 + m)
         // tanh is odd: put x's sign bit on |tanh x|.
-        return vector(blend(useSmall, bits(small), bits(large)) | (xb & Int32(bitPattern: 0x8000_0000)))
+        return vector(bits(magnitude) | (xb & Int32(bitPattern: 0x8000_0000)))
     }
 }
 

@@ -9,13 +9,16 @@ import Testing
 @Suite struct RecurrentStateTests {
     /// Stepping the cells of a 2-layer stack (cell l on cell l−1's output) reproduces the
     /// stack's outputs and final states, from a random initial state.
+    /// The cell makes one unblocked gemm per step from W_hh as stored; the layer uses a
+    /// transposed copy and, for B·H·G·H > 65536·4 (the second size: 12·150·150·G), blocks.
     struct CellEqualsLayer: RecurrentArchitectureVisitor {
         let path: RecurrentKernelPath
+        var hidden = 10, batch = 3
         func visit<A: RecurrentArchitecture>(_: A.Type) where A.Scalar == Double {
             var rng = SplitMix64(seed: 200)
-            let layer = RecurrentLayer<A>(inputSize: 3, hiddenSize: 10, layers: 2, using: &rng)
+            let layer = RecurrentLayer<A>(inputSize: 3, hiddenSize: hidden, layers: 2, using: &rng)
             layer.kernelPath = path
-            let (b, t) = (3, 7)
+            let (b, t) = (batch, 7)
             let x = Tensor<Double>.uniform([b, t, 3], using: &rng)
             let initial = randomStates(layer, batch: b, using: &rng)
             let y = layer.forward(x, initialState: initial)
@@ -38,6 +41,11 @@ import Testing
     @Test(arguments: RecurrentKind.allCases, RecurrentKernelPath.allCases)
     func cellStepEqualsLayerForward(kind: RecurrentKind, path: RecurrentKernelPath) {
         forEachArchitecture(kind, CellEqualsLayer(path: path))
+    }
+
+    @Test(arguments: RecurrentKind.allCases)
+    func cellStepEqualsBlockedLayerForward(kind: RecurrentKind) {
+        forEachArchitecture(kind, CellEqualsLayer(path: .fast, hidden: 150, batch: 12))
     }
 
     /// The protocol's `run` (cell steps from zeros) equals the one-layer forward, in Float.
@@ -113,7 +121,9 @@ import Testing
         #expect(throws: SequenceModelError.shapeMismatch(operation: "GRU input", expected: [4, 10, 3], found: [4, 10, 2])) {
             try gru.outputShape(for: [4, 10, 2])
         }
-        #expect(throws: SequenceModelError.self) { try gru.outputShape(for: [10, 3]) }
+        #expect(throws: SequenceModelError.shapeMismatch(operation: "GRU input (batch, time, features)", expected: [1, 10, 3], found: [10, 3])) {
+            try gru.outputShape(for: [10, 3])
+        }
         #expect(gru.namedParameters.map(\.name) == ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0",
                                                      "weight_ih_l1", "weight_hh_l1", "bias_ih_l1", "bias_hh_l1"])
         #expect(gru.namedParameters.map(\.parameter.shape) == [[24, 3], [24, 8], [24], [24], [24, 8], [24, 8], [24], [24]])
