@@ -68,19 +68,18 @@ public final class Adam<Scalar: NeuralScalar>: Optimizer {
             let l2 = decoupled ? 0 : Scalar(lambda)
             let shrink = Scalar(1 - lr * lambda)
             let applyShrink = decoupled && lambda != 0
+            var coefficients = AdamCoefficients<Scalar>(w: w, beta2: beta2s, oneMinusBeta2: oneMinusBeta2, epsilon: eps,
+                                                        denominatorScale: denomScale, stepSize: stepSize, l2: l2, shrink: shrink,
+                                                        applyShrink: applyShrink, lerpLow: lerpLow)
             let grad = p.gradient
             grad.withUnsafeBufferPointer { g in
                 p.value.withUnsafeMutableBufferPointer { theta in
                     firstMoments[k].withUnsafeMutableBufferPointer { m in
                         secondMoments[k].withUnsafeMutableBufferPointer { v in
-                            for i in 0..<theta.count {
-                                if applyShrink { theta[i] = theta[i] * shrink }
-                                var gi = g[i]
-                                if l2 != 0 { gi = gi + l2 * theta[i] }
-                                m[i] = lerpLow ? m[i] + w * (gi - m[i]) : gi - (gi - m[i]) * (1 - w)
-                                v[i] = v[i] * beta2s + oneMinusBeta2 * gi * gi
-                                let denom = v[i].squareRoot() / denomScale + eps
-                                theta[i] = theta[i] + (-stepSize) * (m[i] / denom)
+                            guard let tp = theta.baseAddress, let gp = g.baseAddress else { return }
+                            withUnsafePointer(to: &coefficients) { cp in
+                                Scalar.adamUpdate(theta: tp, gradient: gp, firstMoment: m.baseAddress!, secondMoment: v.baseAddress!,
+                                                  count: theta.count, coefficients: UnsafeRawPointer(cp))
                             }
                         }
                     }

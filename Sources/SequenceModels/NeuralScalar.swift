@@ -19,7 +19,7 @@ public enum ScalarType: String, Codable, Sendable, CaseIterable {
 /// A scalar the layers can learn in: BLAS kernels (`BLASScalar`), elementary functions
 /// (`Real` from swift-numerics: `exp`, `tanh`, `erf`, …, the scalar reference path) and their
 /// SIMD versions (`VectorMathScalar`, the fast path). `Float` and `Double` conform.
-public protocol NeuralScalar: BLASScalar, Real, Codable, VectorMathScalar {
+public protocol NeuralScalar: BLASScalar, Real, Codable, VectorMathScalar, AdamScalar {
     /// The tag written to model files for this precision.
     static var scalarType: ScalarType { get }
 }
