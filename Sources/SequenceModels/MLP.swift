@@ -50,7 +50,7 @@ public struct MLPConfiguration: Codable, Hashable, Sendable {
 /// `y = W_out · LayerNorm(B_{d−1}(… B_0(W_in x + b_in))) + b_out` with pre-norm residual blocks
 /// `B_i(h) = h + W₂ act(W₁ LayerNorm(h))` (`FeedForwardBlock`).
 /// Parameters: "input.*", "blocks.<i>.*", "norm.*", "output.*".
-public final class MLP<Scalar: NeuralScalar>: Layer, SavableModel {
+public final class MLP<Scalar: NeuralScalar>: LayerChain, SavableModel {
     public static var modelKind: String { "mlp" }
     public let configuration: MLPConfiguration
     public let input: Linear<Scalar>
@@ -58,10 +58,10 @@ public final class MLP<Scalar: NeuralScalar>: Layer, SavableModel {
     public let norm: LayerNorm<Scalar>
     public let output: Linear<Scalar>
     public var mode: LayerMode = .training {
-        didSet { for layer in children { layer.mode = mode } }
+        didSet { propagate(mode) }
     }
 
-    private var children: [any Layer<Scalar>] { [input] + blocks + [norm, output] }
+    public var chain: [any Layer<Scalar>] { [input] + blocks + [norm, output] }
 
     /// Builds the model with weights drawn from `SplitMix64(seed: seed)`.
     /// - Throws: `SequenceModelError.invalidConfiguration` naming the bad field.
@@ -85,20 +85,10 @@ public final class MLP<Scalar: NeuralScalar>: Layer, SavableModel {
     }
 
     public func outputShape(for inputShape: [Int]) throws(SequenceModelError) -> [Int] {
-        var shape = inputShape
-        for layer in children { shape = try layer.outputShape(for: shape) }
-        return shape
+        return try chainOutputShape(inputShape)
     }
 
-    public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        var h = x
-        for layer in children { h = layer.forward(h) }
-        return h
-    }
+    public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> { chainForward(x) }
 
-    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
-        var g = dy
-        for layer in children.reversed() { g = layer.backward(g) }
-        return g
-    }
+    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> { chainBackward(dy) }
 }

@@ -5,10 +5,11 @@ import LinearAlgebra
 /// `y = f_{n−1}(… f_1(f_0(x)))`. Backward runs the children's backwards last to first.
 /// Parameters are named "<index>.<child name>" ("0.weight", "2.bias"), like PyTorch's
 /// `nn.Sequential`.
-public final class Sequential<Scalar: NeuralScalar>: Layer {
+public final class Sequential<Scalar: NeuralScalar>: LayerChain {
     public let layers: [any Layer<Scalar>]
+    public var chain: [any Layer<Scalar>] { layers }
     public var mode: LayerMode = .training {
-        didSet { for layer in layers { layer.mode = mode } }
+        didSet { propagate(mode) }
     }
 
     public init(_ layers: [any Layer<Scalar>]) { self.layers = layers }
@@ -17,28 +18,16 @@ public final class Sequential<Scalar: NeuralScalar>: Layer {
         layers.enumerated().flatMap { $0.element.namedParameters.prefixed("\($0.offset)") }
     }
 
-    public func outputShape(for inputShape: [Int]) throws(SequenceModelError) -> [Int] {
-        var shape = inputShape
-        for layer in layers { shape = try layer.outputShape(for: shape) }
-        return shape
-    }
+    public func outputShape(for inputShape: [Int]) throws(SequenceModelError) -> [Int] { try chainOutputShape(inputShape) }
 
     public func validateInput(_ input: Tensor<Scalar>) throws(SequenceModelError) {
         try layers.first?.validateInput(input)
         _ = try outputShape(for: input.shape)
     }
 
-    public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        var h = x
-        for layer in layers { h = layer.forward(h) }
-        return h
-    }
+    public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> { chainForward(x) }
 
-    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
-        var g = dy
-        for layer in layers.reversed() { g = layer.backward(g) }
-        return g
-    }
+    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> { chainBackward(dy) }
 }
 
 /// `y = x + f(x)` (He et al., "Deep Residual Learning for Image Recognition", 2016).

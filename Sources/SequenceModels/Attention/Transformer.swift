@@ -94,7 +94,7 @@ public struct TransformerConfiguration: Codable, Hashable, Sendable {
 /// B_i, input map E (Embedding or Linear) and positions P.
 /// Parameters: "input.*", "positions.weight" (learned only), "blocks.<i>.*", "norm.*", "output.*".
 /// - Complexity: per block, 12·N·d² + 2·B·T²·d flops forward (N = B·T), twice that backward.
-public final class Transformer<Scalar: NeuralScalar>: Layer, SavableModel {
+public final class Transformer<Scalar: NeuralScalar>: LayerChain, SavableModel {
     public static var modelKind: String { "transformer" }
     public let configuration: TransformerConfiguration
     /// Embedding (tokens) or Linear (features).
@@ -106,10 +106,10 @@ public final class Transformer<Scalar: NeuralScalar>: Layer, SavableModel {
     public let norm: LayerNorm<Scalar>
     public let output: Linear<Scalar>
     public var mode: LayerMode = .training {
-        didSet { for layer in children { layer.mode = mode } }
+        didSet { propagate(mode) }
     }
 
-    private var children: [any Layer<Scalar>] {
+    public var chain: [any Layer<Scalar>] {
         [input] + (positions.map { [$0] } ?? []) + [inputDropout] + blocks + [norm, output]
     }
 
@@ -160,20 +160,10 @@ public final class Transformer<Scalar: NeuralScalar>: Layer, SavableModel {
         if case .tokens = configuration.input, inputShape.count != 2 {
             throw .shapeMismatch(operation: "Transformer token input (batch, time)", expected: [-1, -1], found: inputShape)
         }
-        var shape = inputShape
-        for layer in children { shape = try layer.outputShape(for: shape) }
-        return shape
+        return try chainOutputShape(inputShape)
     }
 
-    public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        var h = x
-        for layer in children { h = layer.forward(h) }
-        return h
-    }
+    public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> { chainForward(x) }
 
-    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
-        var g = dy
-        for layer in children.reversed() { g = layer.backward(g) }
-        return g
-    }
+    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> { chainBackward(dy) }
 }

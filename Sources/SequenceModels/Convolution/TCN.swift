@@ -64,7 +64,7 @@ public struct TCNConfiguration: Codable, Hashable, Sendable {
 /// `y = W_out · pool(B_{L−1}(… B_0(x))) + b_out` with `TemporalBlock`s B_i of dilation 2ⁱ and
 /// `pool` the identity (per step) or `GlobalAveragePool`.
 /// Parameters: "blocks.<i>.*", "output.*".
-public final class TCN<Scalar: NeuralScalar>: Layer, SavableModel {
+public final class TCN<Scalar: NeuralScalar>: LayerChain, SavableModel {
     public static var modelKind: String { "tcn" }
     public let configuration: TCNConfiguration
     public let blocks: [TemporalBlock<Scalar>]
@@ -72,10 +72,10 @@ public final class TCN<Scalar: NeuralScalar>: Layer, SavableModel {
     public let pool: GlobalAveragePool<Scalar>?
     public let output: Linear<Scalar>
     public var mode: LayerMode = .training {
-        didSet { for layer in children { layer.mode = mode } }
+        didSet { propagate(mode) }
     }
 
-    private var children: [any Layer<Scalar>] { blocks + (pool.map { [$0] } ?? []) + [output] }
+    public var chain: [any Layer<Scalar>] { blocks + (pool.map { [$0] } ?? []) + [output] }
 
     /// Builds the model with weights drawn from `SplitMix64(seed: seed)`.
     /// - Throws: `SequenceModelError.invalidConfiguration` naming the bad field.
@@ -104,20 +104,10 @@ public final class TCN<Scalar: NeuralScalar>: Layer, SavableModel {
     }
 
     public func outputShape(for inputShape: [Int]) throws(SequenceModelError) -> [Int] {
-        var shape = inputShape
-        for layer in children { shape = try layer.outputShape(for: shape) }
-        return shape
+        return try chainOutputShape(inputShape)
     }
 
-    public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
-        var h = x
-        for layer in children { h = layer.forward(h) }
-        return h
-    }
+    public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> { chainForward(x) }
 
-    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
-        var g = dy
-        for layer in children.reversed() { g = layer.backward(g) }
-        return g
-    }
+    public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> { chainBackward(dy) }
 }
