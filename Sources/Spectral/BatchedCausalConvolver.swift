@@ -7,8 +7,9 @@
 //   output y  (B, H, L)   y[b,h,t] = Σ_{j=0}^{min(t, K−1)} k[h,j] x[b,h,t−j]
 // With B = 1 this is a per-channel batch; with H = 1 it is one kernel shared by B channels.
 //
-// forward: H kernel FFTs and B·H signal FFTs (two batched FFTW calls), B·H spectrum products,
-// one batched inverse. The spectra X̂ (B·H) and K̂ (H) stay in the workspace for backward:
+// forward: H kernel FFTs and B·H signal FFTs, B·H spectrum products, B·H inverse FFTs, in
+// chunks of rows sized to stay in cache (one batched FFTW call per chunk). The spectra X̂ (B·H)
+// and K̂ (H) stay in the workspace for backward (`convolve` is the same pass without keeping X̂):
 //   gx[b,h] = first L of IFFT(conj(K̂[h]) · Ĝ[b,h])         (∂ℓ/∂x)
 //   gk[h]   = first K' of IFFT(Σ_b conj(X̂[b,h]) · Ĝ[b,h])   (∂ℓ/∂k, summed over the batch)
 // with Ĝ the FFT of the zero-padded output gradient. Because n ≥ L + K' − 1 these circular
@@ -19,7 +20,7 @@
 import Numerics
 
 /// Batched causal convolution for a fixed (B, H, L, K) with preallocated workspaces: after `init`,
-/// `forward` and `backward` neither allocate nor plan.
+/// `forward`, `convolve` and `backward` neither allocate nor plan.
 ///
 /// Not thread-safe (the workspaces are reused); use one per thread. Plans come from
 /// `FFTPlanCache.shared`.
@@ -49,6 +50,7 @@ public final class BatchedCausalConvolver<Scalar: FFTScalar> {
     private let rows: Int
     private let real: AlignedBuffer<Scalar>                      // (chunk, n)         scratch
     private let work: AlignedBuffer<Complex<Scalar>>             // (chunk, n/2+1)     Ŷ or Ĝ, scratch
+    private let kernelWork: AlignedBuffer<Complex<Scalar>>       // (chunk, n/2+1)     K̂ scratch (convolve, B = 1)
     private let inputSpectra: AlignedBuffer<Complex<Scalar>>     // (B·H, n/2+1)       X̂, kept
     private let kernelSpectra: AlignedBuffer<Complex<Scalar>>    // (H, n/2+1)         K̂, kept
     private let kernelGradientSpectra: AlignedBuffer<Complex<Scalar>>  // (H, n/2+1)
@@ -82,6 +84,7 @@ public final class BatchedCausalConvolver<Scalar: FFTScalar> {
         rowsPerChunk = chunk
         real = AlignedBuffer(count: chunk * n)
         work = AlignedBuffer(count: chunk * half)
+        kernelWork = AlignedBuffer(count: batch == 1 ? chunk * half : 0)
         inputSpectra = AlignedBuffer(count: rows * half)
         kernelSpectra = AlignedBuffer(count: channels * half)
         kernelGradientSpectra = AlignedBuffer(count: channels * half)
@@ -118,36 +121,60 @@ public final class BatchedCausalConvolver<Scalar: FFTScalar> {
         FFTW.execute(plan.plan, transform, precision: Scalar.fftPrecision, input: input, output: output)
     }
 
-    /// y = k * x per (batch element, channel). Counts: x and y B·H·L, kernels H·K.
-    /// Keeps X̂ and K̂ for `backward`.
+    /// y = k * x per (batch element, channel), keeping X̂ and K̂ for `backward` (training).
+    /// Counts: x and y B·H·L, kernels H·K.
     /// - Complexity: (B·H + H) forward and B·H inverse real FFTs of length n, B·H·(n/2+1) products.
     public func forward(_ x: UnsafeBufferPointer<Scalar>, kernels k: UnsafeBufferPointer<Scalar>,
                         into y: UnsafeMutableBufferPointer<Scalar>) {
+        run(x, kernels: k, into: y, keepSpectra: true)
+    }
+
+    /// y = k * x per (batch element, channel) without keeping X̂ (inference): the signal spectra
+    /// stay in the cache-sized scratch instead of going out to memory. `backward` is unavailable
+    /// until the next `forward`.
+    /// - Complexity: as `forward`.
+    public func convolve(_ x: UnsafeBufferPointer<Scalar>, kernels k: UnsafeBufferPointer<Scalar>,
+                         into y: UnsafeMutableBufferPointer<Scalar>) {
+        run(x, kernels: k, into: y, keepSpectra: false)
+    }
+
+    /// The forward pass, chunk by chunk. Rows are batch-major, so the chunks covering rows
+    /// 0..<H (batch element 0) meet the channels in order: their kernels are transformed right
+    /// before use, while still in cache, and reused from `kernelSpectra` by later batch elements.
+    private func run(_ x: UnsafeBufferPointer<Scalar>, kernels k: UnsafeBufferPointer<Scalar>,
+                     into y: UnsafeMutableBufferPointer<Scalar>, keepSpectra: Bool) {
         precondition(x.count == rows * length && y.count == rows * length && k.count == channels * kernelLength,
-                     "BatchedCausalConvolver.forward: counts x \(x.count), kernels \(k.count), y \(y.count) do not fit (B \(batch), H \(channels), L \(length), K \(kernelLength))") // invariant: API misuse
+                     "BatchedCausalConvolver: counts x \(x.count), kernels \(k.count), y \(y.count) do not fit (B \(batch), H \(channels), L \(length), K \(kernelLength))") // invariant: API misuse
         guard fftLength > 0, let xp = x.baseAddress, let kp = k.baseAddress, let yp = y.baseAddress else {
             if let yp = y.baseAddress { zeroFill(yp, count: y.count) }
-            hasSpectra = true
+            hasSpectra = keepSpectra
             return
         }
         let n = fftLength, half = n / 2 + 1, L = length, K = kernelLength, H = channels, taps = taps
         let r = real.pointer, xf = inputSpectra.pointer, kf = kernelSpectra.pointer, wf = work.pointer
+        let ks = kernelWork.pointer
 
-        forEachChunk(of: H) { first, count in                                   // K̂ = FFT(k), (H, n/2+1)
-            for i in 0..<count { copyZeroPadded(from: kp + (first + i) * K, count: taps, to: r + i * n, paddedCount: n) }
-            execute(.realToComplex, rows: count, input: real.raw, output: UnsafeMutableRawPointer(kf + first * half))
-        }
         forEachChunk(of: rows) { first, count in
+            // K̂[h] for this chunk's channels; kept unless nothing will read it again (one batch
+            // element, no backward), then it stays in cache-sized scratch like X̂.
+            let kernelsInScratch = !keepSpectra && batch == 1
+            if first < H {
+                let kernels = min(count, H - first)
+                for i in 0..<kernels { copyZeroPadded(from: kp + (first + i) * K, count: taps, to: r + i * n, paddedCount: n) }
+                execute(.realToComplex, rows: kernels, input: real.raw,
+                        output: UnsafeMutableRawPointer(kernelsInScratch ? ks : kf + first * half))
+            }
             for i in 0..<count { copyZeroPadded(from: xp + (first + i) * L, count: L, to: r + i * n, paddedCount: n) }
-            execute(.realToComplex, rows: count, input: real.raw, output: UnsafeMutableRawPointer(xf + first * half))  // X̂
+            let spectra = keepSpectra ? xf + first * half : wf                   // X̂: kept, or scratch
+            execute(.realToComplex, rows: count, input: real.raw, output: UnsafeMutableRawPointer(spectra))
             for i in 0..<count {                                                 // Ŷ = X̂ · K̂[h]
-                let row = first + i
-                combineSpectra(.multiply, xf + row * half, kf + (row % H) * half, into: wf + i * half, count: half)
+                let kernel = kernelsInScratch ? ks + i * half : kf + ((first + i) % H) * half
+                combineSpectra(.multiply, spectra + i * half, kernel, into: wf + i * half, count: half)
             }
             execute(.complexToReal, rows: count, input: work.raw, output: real.raw)
             for i in 0..<count { scaledCopy(from: r + i * n, to: yp + (first + i) * L, count: L, scale: 1 / Double(n)) }
         }
-        hasSpectra = true
+        hasSpectra = keepSpectra
     }
 
     /// Backward pass of the last `forward`: from gy = ∂ℓ/∂y (B·H·L) writes gx = ∂ℓ/∂x (B·H·L) and
@@ -156,7 +183,7 @@ public final class BatchedCausalConvolver<Scalar: FFTScalar> {
     /// - Complexity: B·H forward and B·H + H inverse real FFTs, 2·B·H·(n/2+1) products.
     public func backward(outputGradient gy: UnsafeBufferPointer<Scalar>, inputGradient gx: UnsafeMutableBufferPointer<Scalar>,
                          kernelGradient gk: UnsafeMutableBufferPointer<Scalar>) {
-        precondition(hasSpectra, "BatchedCausalConvolver.backward before forward") // invariant: API misuse
+        precondition(hasSpectra, "BatchedCausalConvolver.backward needs a preceding forward (not convolve)") // invariant: API misuse
         precondition(gy.count == rows * length && gx.count == rows * length && gk.count == channels * kernelLength,
                      "BatchedCausalConvolver.backward: counts gy \(gy.count), gx \(gx.count), gk \(gk.count) do not fit (B \(batch), H \(channels), L \(length), K \(kernelLength))") // invariant: API misuse
         guard fftLength > 0, let gyp = gy.baseAddress, let gxp = gx.baseAddress, let gkp = gk.baseAddress else {
@@ -199,6 +226,17 @@ extension BatchedCausalConvolver {
         x.withUnsafeBufferPointer { xs in
             kernels.withUnsafeBufferPointer { ks in
                 y.withUnsafeMutableBufferPointer { forward(xs, kernels: ks, into: $0) }
+            }
+        }
+        return y
+    }
+
+    /// Array convenience for `convolve` (allocates the result).
+    public func convolve(_ x: [Scalar], kernels: [Scalar]) -> [Scalar] {
+        var y = [Scalar](repeating: 0, count: x.count)
+        x.withUnsafeBufferPointer { xs in
+            kernels.withUnsafeBufferPointer { ks in
+                y.withUnsafeMutableBufferPointer { convolve(xs, kernels: ks, into: $0) }
             }
         }
         return y

@@ -95,6 +95,7 @@ func referenceKernelAdjoint(_ gy: [Double], _ x: [Double], kernelLength K: Int) 
         let xs = x.map { S($0) }, ks = k.map { S($0) }, gs = g.map { S($0) }
         let engine = BatchedCausalConvolver<S>(batch: B, channels: H, length: L)
         #expect(engine.rowsPerChunk < B * H, "the shape should need several chunks")
+        let inference = engine.convolve(xs, kernels: ks).map { Double($0) }
         let y = engine.forward(xs, kernels: ks).map { Double($0) }
         let (gx, gk) = engine.backward(outputGradient: gs)
         // References from the exact scalar values the engine saw.
@@ -112,12 +113,18 @@ func referenceKernelAdjoint(_ gy: [Double], _ x: [Double], kernelLength K: Int) 
             }
         }
         expectSignalsClose(y, referenceY, rtol: rtol)
+        expectSignalsClose(inference, referenceY, rtol: rtol)
         expectSignalsClose(gx.map { Double($0) }, referenceGx, rtol: rtol)
         expectSignalsClose(gk.map { Double($0) }, referenceGk, rtol: rtol)
     }
 
     @Test func doubleWithRemainderChunks() {
         check(Double.self, batch: 2, channels: 3, length: 2000, rtol: 1e-12)
+    }
+
+    @Test func singleBatchElementKeepsKernelSpectraInScratch() {
+        // B = 1: `convolve` transforms each chunk's kernels into scratch, `forward` keeps them.
+        check(Double.self, batch: 1, channels: 5, length: 2000, rtol: 1e-12)
     }
 
     @Test func floatWithOddHalfSpectrum() {

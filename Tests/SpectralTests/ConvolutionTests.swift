@@ -126,6 +126,7 @@ let convolutionShapes: [(Int, Int)] = [
             }
         }
         expectSignalsClose(y, reference)
+        expectSignalsClose(engine.convolve(x, kernels: k), reference, "inference pass")
         // With B = 1 the engine is the per-channel batch; with H = 1 it is the shared-kernel batch.
         if B == 1 {
             expectSignalsClose(y, causalConvolve(channels: x, channelCount: H, kernels: .perChannel(k, kernelLength: K), method: .fft))
