@@ -145,3 +145,35 @@ let convolutionShapes: [(Int, Int)] = [
         expectSignalsClose(y.map { Double($0) }, reference, rtol: 1e-5)
     }
 }
+
+@Suite struct ConcurrentConvolutionTests {
+    @Test func oneShotCallsFromManyTasks() async {
+        // One-shot calls share plans and pooled scratch; concurrent calls must not see each
+        // other's buffers.
+        let shapes = (0..<12).map { i in (200 + 37 * i, 20 + 11 * i) }
+        let expected = shapes.enumerated().map { i, shape in
+            causalConvolve(uniforms(shape.0, seed: UInt64(i)), uniforms(shape.1, seed: UInt64(100 + i)), method: .direct)
+        }
+        let results = await withTaskGroup(of: (Int, [Double], [Double]).self) { group in
+            for (i, shape) in shapes.enumerated() {
+                group.addTask {
+                    let x = uniforms(shape.0, seed: UInt64(i)), k = uniforms(shape.1, seed: UInt64(100 + i))
+                    var fft: [Double] = [], overlapSave: [Double] = []
+                    for _ in 0..<5 {
+                        fft = causalConvolve(x, k, method: .fft)
+                        overlapSave = causalConvolve(x, k, method: .overlapSave)
+                    }
+                    return (i, fft, overlapSave)
+                }
+            }
+            var collected: [(Int, [Double], [Double])] = []
+            for await r in group { collected.append(r) }
+            return collected
+        }
+        #expect(results.count == shapes.count)
+        for (i, fft, overlapSave) in results {
+            expectSignalsClose(fft, expected[i], "fft, shape \(shapes[i])")
+            expectSignalsClose(overlapSave, expected[i], "overlapSave, shape \(shapes[i])")
+        }
+    }
+}
