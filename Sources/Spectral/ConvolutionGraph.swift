@@ -85,47 +85,52 @@ struct ConvolutionGraph {
         let k = min(K, L)
         precondition(k >= 1 && n >= k, "overlap-save: FFT length \(n) shorter than the kernel (\(k))") // invariant: callers pick n ≥ K'
         let half = n / 2 + 1, step = n - k + 1
-        let real = AlignedBuffer<Double>(count: max(inputs, kernels, outputs) * n)
-        let inputSpectra = AlignedBuffer<Complex<Double>>(count: inputs * half)
-        let kernelSpectra = AlignedBuffer<Complex<Double>>(count: kernels * half)
-        let outputSpectra = AlignedBuffer<Complex<Double>>(count: outputs * half)
         let cache = FFTPlanCache.shared
         let kernelPlan: FFTPlan<Double> = cache.plan(.realForward, length: n, batch: kernels)
         let inputPlan: FFTPlan<Double> = cache.plan(.realForward, length: n, batch: inputs)
         let outputPlan: FFTPlan<Double> = cache.plan(.realInverse, length: n, batch: outputs)
-        let r = real.pointer, uf = inputSpectra.pointer, hf = kernelSpectra.pointer, yf = outputSpectra.pointer
+        // Scratch from the pool: every region is fully written before it is read (rows by the
+        // copies, spectra by FFTW or the products).
+        let sizes = [max(inputs, kernels, outputs) * n * 8, inputs * half * 16, kernels * half * 16, outputs * half * 16]
+        ScratchPool.withScratch(bytes: ScratchPool.totalBytes(sizes)) { raw in
+            let region = ScratchPool.regions(raw, sizes)
+            let r = region[0].bindMemory(to: Double.self, capacity: sizes[0] / 8)
+            let uf = region[1].bindMemory(to: Complex<Double>.self, capacity: sizes[1] / 16)
+            let hf = region[2].bindMemory(to: Complex<Double>.self, capacity: sizes[2] / 16)
+            let yf = region[3].bindMemory(to: Complex<Double>.self, capacity: sizes[3] / 16)
 
-        for kappa in 0..<kernels { copyZeroPadded(from: h + kappa * K, count: k, to: r + kappa * n, paddedCount: n) }
-        kernelPlan.run(real.raw, kernelSpectra.raw)
+            for kappa in 0..<kernels { copyZeroPadded(from: h + kappa * K, count: k, to: r + kappa * n, paddedCount: n) }
+            FFTW.execute(kernelPlan.plan, .realToComplex, precision: .double, input: region[0], output: region[2])
 
-        var t0 = 0
-        while t0 < L {
-            let start = t0 - (k - 1)                         // segment start (may be negative)
-            let lead = max(0, -start)                        // zeros before u[0]
-            let copied = max(0, min(start + n, L) - max(start, 0))
-            for i in 0..<inputs {
-                let row = r + i * n
-                zeroFill(row, count: lead)
-                copyZeroPadded(from: u + i * L + max(start, 0), count: copied, to: row + lead, paddedCount: n - lead)
-            }
-            inputPlan.run(real.raw, inputSpectra.raw)
-            for (o, sum) in terms.enumerated() {
-                let acc = yf + o * half
-                guard let first = sum.first else {
-                    UnsafeMutableRawPointer(acc).assumingMemoryBound(to: Double.self).update(repeating: 0, count: 2 * half)
-                    continue
+            var t0 = 0
+            while t0 < L {
+                let start = t0 - (k - 1)                         // segment start (may be negative)
+                let lead = max(0, -start)                        // zeros before u[0]
+                let copied = max(0, min(start + n, L) - max(start, 0))
+                for i in 0..<inputs {
+                    let row = r + i * n
+                    zeroFill(row, count: lead)
+                    copyZeroPadded(from: u + i * L + max(start, 0), count: copied, to: row + lead, paddedCount: n - lead)
                 }
-                combineSpectra(.multiply, hf + first.kernel * half, uf + first.input * half, into: acc, count: half)
-                for term in sum.dropFirst() {
-                    combineSpectra(.multiplyAdd, hf + term.kernel * half, uf + term.input * half, into: acc, count: half)
+                FFTW.execute(inputPlan.plan, .realToComplex, precision: .double, input: region[0], output: region[1])
+                for (o, sum) in terms.enumerated() {
+                    let acc = yf + o * half
+                    guard let first = sum.first else {
+                        UnsafeMutableRawPointer(acc).assumingMemoryBound(to: Double.self).update(repeating: 0, count: 2 * half)
+                        continue
+                    }
+                    combineSpectra(.multiply, hf + first.kernel * half, uf + first.input * half, into: acc, count: half)
+                    for term in sum.dropFirst() {
+                        combineSpectra(.multiplyAdd, hf + term.kernel * half, uf + term.input * half, into: acc, count: half)
+                    }
                 }
+                FFTW.execute(outputPlan.plan, .complexToReal, precision: .double, input: region[3], output: region[0])
+                let count = min(step, L - t0)
+                for o in 0..<outputs {
+                    scaledCopy(from: r + o * n + (k - 1), to: y + o * L + t0, count: count, scale: 1 / Double(n))
+                }
+                t0 += step
             }
-            outputPlan.run(outputSpectra.raw, real.raw)
-            let count = min(step, L - t0)
-            for o in 0..<outputs {
-                scaledCopy(from: r + o * n + (k - 1), to: y + o * L + t0, count: count, scale: 1 / Double(n))
-            }
-            t0 += step
         }
     }
 }

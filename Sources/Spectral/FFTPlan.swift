@@ -48,7 +48,7 @@ public enum FFTPlanningRigor: Sendable, Hashable, CaseIterable {
 /// may run on different arrays from several threads at once. Planning and destruction take the
 /// global planner lock. Plans are made on private aligned arrays (FFTW_MEASURE overwrites those,
 /// never the caller's) and freed after planning; arrays passed to the execute methods that are
-/// not 16-byte aligned are copied through aligned scratch. Use `FFTPlanCache` to avoid
+/// not 16-byte aligned are copied through aligned scratch (from `ScratchPool`). Use `FFTPlanCache` to avoid
 /// re-planning.
 public final class FFTPlan<Scalar: FFTScalar>: @unchecked Sendable {
     // @unchecked: the only stored state is immutable; FFTW's new-array execute is thread-safe.
@@ -105,10 +105,13 @@ public final class FFTPlan<Scalar: FFTScalar>: @unchecked Sendable {
         }
         // Slow path: arrays at an offset FFTW's SIMD plan cannot read (e.g. a channel slice of
         // odd length); copy through fftw_malloc scratch.
-        let a = AlignedBuffer<Scalar>(count: inCount), b = AlignedBuffer<Scalar>(count: outCount)
-        a.raw.copyMemory(from: input, byteCount: inCount * stride)
-        FFTW.execute(plan, kind.transform, precision: precision, input: a.raw, output: b.raw)
-        output.copyMemory(from: b.raw, byteCount: outCount * stride)
+        let sizes = [inCount * stride, outCount * stride]
+        ScratchPool.withScratch(bytes: ScratchPool.totalBytes(sizes)) { raw in
+            let region = ScratchPool.regions(raw, sizes)
+            region[0].copyMemory(from: input, byteCount: sizes[0])
+            FFTW.execute(plan, kind.transform, precision: precision, input: region[0], output: region[1])
+            output.copyMemory(from: region[1], byteCount: sizes[1])
+        }
     }
 }
 

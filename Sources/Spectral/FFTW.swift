@@ -135,8 +135,9 @@ enum FFTW {
 }
 
 /// A zero-initialised array of a trivial type (`Float`, `Double`, `Complex<…>`) in `fftw_malloc`
-/// memory (SIMD-aligned), freed on deinit.
-/// Not thread-safe: owners use it from one thread at a time.
+/// memory (SIMD-aligned), freed on deinit: the long-lived workspace of a reusable object (zeroing
+/// at construction also faults its pages in before the first timed call). Per-call scratch comes
+/// from `ScratchPool` instead. Not thread-safe: owners use it from one thread at a time.
 final class AlignedBuffer<Element> {
     let pointer: UnsafeMutablePointer<Element>
     let count: Int

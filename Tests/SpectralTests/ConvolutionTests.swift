@@ -126,6 +126,7 @@ let convolutionShapes: [(Int, Int)] = [
             }
         }
         expectSignalsClose(y, reference)
+        expectSignalsClose(engine.convolve(x, kernels: k), reference, "inference pass")
         // With B = 1 the engine is the per-channel batch; with H = 1 it is the shared-kernel batch.
         if B == 1 {
             expectSignalsClose(y, causalConvolve(channels: x, channelCount: H, kernels: .perChannel(k, kernelLength: K), method: .fft))
@@ -142,5 +143,37 @@ let convolutionShapes: [(Int, Int)] = [
         let reference = causalConvolve(channels: xd, channelCount: B * H, kernels: .perChannel(Array((0..<B).map { _ in kd }.joined()), kernelLength: L), method: .direct)
         // Float: ε ≈ 6e-8 times the FFT's log n growth relative to the signal norm; 1e-5 leaves headroom.
         expectSignalsClose(y.map { Double($0) }, reference, rtol: 1e-5)
+    }
+}
+
+@Suite struct ConcurrentConvolutionTests {
+    @Test func oneShotCallsFromManyTasks() async {
+        // One-shot calls share plans and pooled scratch; concurrent calls must not see each
+        // other's buffers.
+        let shapes = (0..<12).map { i in (200 + 37 * i, 20 + 11 * i) }
+        let expected = shapes.enumerated().map { i, shape in
+            causalConvolve(uniforms(shape.0, seed: UInt64(i)), uniforms(shape.1, seed: UInt64(100 + i)), method: .direct)
+        }
+        let results = await withTaskGroup(of: (Int, [Double], [Double]).self) { group in
+            for (i, shape) in shapes.enumerated() {
+                group.addTask {
+                    let x = uniforms(shape.0, seed: UInt64(i)), k = uniforms(shape.1, seed: UInt64(100 + i))
+                    var fft: [Double] = [], overlapSave: [Double] = []
+                    for _ in 0..<5 {
+                        fft = causalConvolve(x, k, method: .fft)
+                        overlapSave = causalConvolve(x, k, method: .overlapSave)
+                    }
+                    return (i, fft, overlapSave)
+                }
+            }
+            var collected: [(Int, [Double], [Double])] = []
+            for await r in group { collected.append(r) }
+            return collected
+        }
+        #expect(results.count == shapes.count)
+        for (i, fft, overlapSave) in results {
+            expectSignalsClose(fft, expected[i], "fft, shape \(shapes[i])")
+            expectSignalsClose(overlapSave, expected[i], "overlapSave, shape \(shapes[i])")
+        }
     }
 }
