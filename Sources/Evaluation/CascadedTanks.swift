@@ -25,8 +25,8 @@ public struct CascadedTanks: SystemSimulator {
 
     public init(k1: Double = 0.1, k2: Double = 0.1, k3: Double = 0.1, k4: Double = 0.05, k5: Double = 0.5,
                 maxLevel: Double = 10, samplingInterval: Double = 4, substeps: Int = 10) {
-        precondition([k1, k2, k3, k4].allSatisfy { $0 > 0 } && k5 >= 0 && k5 <= 1 && maxLevel > 0 && samplingInterval > 0 && substeps >= 1,
-                     "invalid cascaded-tanks parameters") // invariant: validated by the parser
+        precondition([k1, k2, k3, k4].allSatisfy { $0 > 0 } && k5 >= 0 && k5 <= 1 && maxLevel > 0 && samplingInterval > 0 && substeps >= 1, // invariant: validated by the parser
+                     "invalid cascaded-tanks parameters")
         self.k1 = k1; self.k2 = k2; self.k3 = k3; self.k4 = k4; self.k5 = k5
         self.maxLevel = maxLevel
         self.samplingInterval = samplingInterval

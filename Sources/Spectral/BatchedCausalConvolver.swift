@@ -63,8 +63,8 @@ public final class BatchedCausalConvolver<Scalar: FFTScalar> {
     /// - Complexity: planning; memory ≈ (B·H + 2·H)·n scalars plus a cache-sized scratch.
     public init(batch: Int, channels: Int, length: Int, kernelLength: Int? = nil, rigor: FFTPlanningRigor = .estimate) {
         let K = kernelLength ?? length
-        precondition(batch >= 0 && channels >= 0 && length >= 0 && K >= 0,
-                     "BatchedCausalConvolver: shape (\(batch), \(channels), \(length)), K \(K) must be ≥ 0") // invariant: API misuse
+        precondition(batch >= 0 && channels >= 0 && length >= 0 && K >= 0, // invariant: API misuse
+                     "BatchedCausalConvolver: shape (\(batch), \(channels), \(length)), K \(K) must be ≥ 0")
         Scalar.checkLayout()
         self.batch = batch
         self.channels = channels
@@ -116,8 +116,8 @@ public final class BatchedCausalConvolver<Scalar: FFTScalar> {
         guard let plan = (transform == .realToComplex ? forwardPlans : inversePlans)[count] else {
             preconditionFailure("BatchedCausalConvolver: no plan for \(count) rows") // invariant: init plans every chunk size
         }
-        precondition(FFTW.isAligned(input, precision: Scalar.fftPrecision) && FFTW.isAligned(output, precision: Scalar.fftPrecision),
-                     "BatchedCausalConvolver: chunk start off FFTW's alignment") // invariant: init keeps chunk starts aligned
+        precondition(FFTW.isAligned(input, precision: Scalar.fftPrecision) && FFTW.isAligned(output, precision: Scalar.fftPrecision), // invariant: init keeps chunk starts aligned
+                     "BatchedCausalConvolver: chunk start off FFTW's alignment")
         FFTW.execute(plan.plan, transform, precision: Scalar.fftPrecision, input: input, output: output)
     }
 
@@ -143,8 +143,8 @@ public final class BatchedCausalConvolver<Scalar: FFTScalar> {
     /// before use, while still in cache, and reused from `kernelSpectra` by later batch elements.
     private func run(_ x: UnsafeBufferPointer<Scalar>, kernels k: UnsafeBufferPointer<Scalar>,
                      into y: UnsafeMutableBufferPointer<Scalar>, keepSpectra: Bool) {
-        precondition(x.count == rows * length && y.count == rows * length && k.count == channels * kernelLength,
-                     "BatchedCausalConvolver: counts x \(x.count), kernels \(k.count), y \(y.count) do not fit (B \(batch), H \(channels), L \(length), K \(kernelLength))") // invariant: API misuse
+        precondition(x.count == rows * length && y.count == rows * length && k.count == channels * kernelLength, // invariant: API misuse
+                     "BatchedCausalConvolver: counts x \(x.count), kernels \(k.count), y \(y.count) do not fit (B \(batch), H \(channels), L \(length), K \(kernelLength))")
         guard fftLength > 0, let xp = x.baseAddress, let kp = k.baseAddress, let yp = y.baseAddress else {
             if let yp = y.baseAddress { zeroFill(yp, count: y.count) }
             hasSpectra = keepSpectra
@@ -184,8 +184,8 @@ public final class BatchedCausalConvolver<Scalar: FFTScalar> {
     public func backward(outputGradient gy: UnsafeBufferPointer<Scalar>, inputGradient gx: UnsafeMutableBufferPointer<Scalar>,
                          kernelGradient gk: UnsafeMutableBufferPointer<Scalar>) {
         precondition(hasSpectra, "BatchedCausalConvolver.backward needs a preceding forward (not convolve)") // invariant: API misuse
-        precondition(gy.count == rows * length && gx.count == rows * length && gk.count == channels * kernelLength,
-                     "BatchedCausalConvolver.backward: counts gy \(gy.count), gx \(gx.count), gk \(gk.count) do not fit (B \(batch), H \(channels), L \(length), K \(kernelLength))") // invariant: API misuse
+        precondition(gy.count == rows * length && gx.count == rows * length && gk.count == channels * kernelLength, // invariant: API misuse
+                     "BatchedCausalConvolver.backward: counts gy \(gy.count), gx \(gx.count), gk \(gk.count) do not fit (B \(batch), H \(channels), L \(length), K \(kernelLength))")
         guard fftLength > 0, let gyp = gy.baseAddress, let gxp = gx.baseAddress, let gkp = gk.baseAddress else {
             if let p = gx.baseAddress { zeroFill(p, count: gx.count) }
             if let p = gk.baseAddress { zeroFill(p, count: gk.count) }

@@ -69,15 +69,15 @@ public enum ChannelKernels: Sendable {
 /// - Complexity: channels × the single-channel cost.
 public func causalConvolve(channels x: [Double], channelCount channels: Int, kernels: ChannelKernels,
                            method: ConvolutionMethod = .auto) -> [Double] {
-    precondition(channels >= 0 && (channels == 0 ? x.isEmpty : x.count % channels == 0),
-                 "causalConvolve(channels:): \(x.count) samples do not split into \(channels) channels") // invariant: API misuse
+    precondition(channels >= 0 && (channels == 0 ? x.isEmpty : x.count % channels == 0), // invariant: API misuse
+                 "causalConvolve(channels:): \(x.count) samples do not split into \(channels) channels")
     let L = channels == 0 ? 0 : x.count / channels
     let (flat, K, shared): ([Double], Int, Bool) = {
         switch kernels {
         case let .shared(k): return (k, k.count, true)
         case let .perChannel(k, kernelLength):
-            precondition(kernelLength >= 0 && k.count == channels * kernelLength,
-                         "causalConvolve(channels:): \(k.count) kernel taps are not \(channels) kernels of length \(kernelLength)") // invariant: API misuse
+            precondition(kernelLength >= 0 && k.count == channels * kernelLength, // invariant: API misuse
+                         "causalConvolve(channels:): \(k.count) kernel taps are not \(channels) kernels of length \(kernelLength)")
             return (k, kernelLength, false)
         }
     }()

@@ -63,8 +63,8 @@ public final class CausalConvolver {
     /// - Complexity: two forward and one inverse real FFT of length n, O(n log n); no allocation.
     public func convolve(_ x: UnsafeBufferPointer<Double>, kernel: UnsafeBufferPointer<Double>,
                          into y: UnsafeMutableBufferPointer<Double>) {
-        precondition(x.count == length && y.count == length && kernel.count == kernelLength,
-                     "CausalConvolver: counts x \(x.count), kernel \(kernel.count), y \(y.count); expected \(length), \(kernelLength), \(length)") // invariant: API misuse
+        precondition(x.count == length && y.count == length && kernel.count == kernelLength, // invariant: API misuse
+                     "CausalConvolver: counts x \(x.count), kernel \(kernel.count), y \(y.count); expected \(length), \(kernelLength), \(length)")
         guard let yp = y.baseAddress else { return }
         guard let forward = forwardPlan, let inverse = inversePlan, let xp = x.baseAddress, let kp = kernel.baseAddress else {
             yp.update(repeating: 0, count: length)   // K = 0: every sum is empty

@@ -97,8 +97,8 @@ public final class FFTPlan<Scalar: FFTScalar>: @unchecked Sendable {
         let precision = Scalar.fftPrecision
         let (inCount, outCount) = FFTPlan.realCounts(kind, length: length, batch: batch)
         let stride = MemoryLayout<Scalar>.stride
-        precondition(input + inCount * stride <= output || output + outCount * stride <= input,
-                     "FFTPlan: input and output overlap (plans are out of place)") // invariant: API misuse
+        precondition(input + inCount * stride <= output || output + outCount * stride <= input, // invariant: API misuse
+                     "FFTPlan: input and output overlap (plans are out of place)")
         if FFTW.isAligned(input, precision: precision) && FFTW.isAligned(output, precision: precision) {
             FFTW.execute(plan, kind.transform, precision: precision, input: input, output: output)
             return
@@ -121,8 +121,8 @@ extension FFTPlan {
     /// - Complexity: O(batch · n log n) for any n (FFTW handles prime lengths by Rader/Bluestein).
     public func forward(real input: UnsafeBufferPointer<Scalar>, into output: UnsafeMutableBufferPointer<Complex<Scalar>>) {
         precondition(kind == .realForward, "FFTPlan: forward(real:) on a \(kind) plan") // invariant: API misuse
-        precondition(input.count == batch * length && output.count == batch * halfSpectrumLength,
-                     "FFTPlan: counts \(input.count) → \(output.count), expected \(batch * length) → \(batch * halfSpectrumLength)") // invariant: API misuse
+        precondition(input.count == batch * length && output.count == batch * halfSpectrumLength, // invariant: API misuse
+                     "FFTPlan: counts \(input.count) → \(output.count), expected \(batch * length) → \(batch * halfSpectrumLength)")
         guard let i = input.baseAddress, let o = output.baseAddress else { return }
         run(UnsafeMutableRawPointer(mutating: i), UnsafeMutableRawPointer(o))
     }
@@ -131,8 +131,8 @@ extension FFTPlan {
     /// `batch × length` reals, unnormalised (`n·x` after a forward). DESTROYS `input`.
     public func inverse(halfSpectrum input: UnsafeMutableBufferPointer<Complex<Scalar>>, into output: UnsafeMutableBufferPointer<Scalar>) {
         precondition(kind == .realInverse, "FFTPlan: inverse(halfSpectrum:) on a \(kind) plan") // invariant: API misuse
-        precondition(input.count == batch * halfSpectrumLength && output.count == batch * length,
-                     "FFTPlan: counts \(input.count) → \(output.count), expected \(batch * halfSpectrumLength) → \(batch * length)") // invariant: API misuse
+        precondition(input.count == batch * halfSpectrumLength && output.count == batch * length, // invariant: API misuse
+                     "FFTPlan: counts \(input.count) → \(output.count), expected \(batch * halfSpectrumLength) → \(batch * length)")
         guard let i = input.baseAddress, let o = output.baseAddress else { return }
         run(UnsafeMutableRawPointer(i), UnsafeMutableRawPointer(o))
     }
@@ -141,8 +141,8 @@ extension FFTPlan {
     /// unnormalised. The input is not modified; input and output must not overlap.
     public func transform(_ input: UnsafeBufferPointer<Complex<Scalar>>, into output: UnsafeMutableBufferPointer<Complex<Scalar>>) {
         precondition(kind == .complexForward || kind == .complexInverse, "FFTPlan: transform(_:into:) on a \(kind) plan") // invariant: API misuse
-        precondition(input.count == batch * length && output.count == batch * length,
-                     "FFTPlan: counts \(input.count) → \(output.count), expected \(batch * length)") // invariant: API misuse
+        precondition(input.count == batch * length && output.count == batch * length, // invariant: API misuse
+                     "FFTPlan: counts \(input.count) → \(output.count), expected \(batch * length)")
         guard let i = input.baseAddress, let o = output.baseAddress else { return }
         run(UnsafeMutableRawPointer(mutating: i), UnsafeMutableRawPointer(o))
     }

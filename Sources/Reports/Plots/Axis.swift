@@ -26,8 +26,8 @@ public struct Axis: Hashable, Sendable {
 
     public init(_ label: String? = nil, scale: AxisScale = .linear, range: ClosedRange<Double>? = nil,
                 tickStep: Double? = nil) {
-        precondition(range.map { $0.lowerBound < $0.upperBound && $0.lowerBound.isFinite && $0.upperBound.isFinite } ?? true,
-                     "axis range must be finite and non-empty") // invariant: programmer misuse
+        precondition(range.map { $0.lowerBound < $0.upperBound && $0.lowerBound.isFinite && $0.upperBound.isFinite } ?? true, // invariant: programmer misuse
+                     "axis range must be finite and non-empty")
         precondition(scale == .linear || (range?.lowerBound ?? 1) > 0, "a log axis range must be positive") // invariant: programmer misuse
         precondition(tickStep.map { $0 > 0 && $0.isFinite } ?? true, "tickStep must be positive") // invariant: programmer misuse
         self.label = label

@@ -45,8 +45,8 @@ public struct BarChart: SVGRenderable, Hashable, Sendable {
     public init(title: String? = nil, categoryLabel: String? = nil, categories: [String], groups: [BarGroup],
                 yAxis: Axis = Axis(), legend: LegendPlacement = .automatic, showsGrid: Bool = true,
                 size: PlotSize = .standard) {
-        precondition(groups.allSatisfy { $0.values.count == categories.count },
-                     "every bar group needs one value per category (\(categories.count))") // invariant: programmer misuse
+        precondition(groups.allSatisfy { $0.values.count == categories.count }, // invariant: programmer misuse
+                     "every bar group needs one value per category (\(categories.count))")
         self.title = title
         self.categoryLabel = categoryLabel
         self.categories = categories

@@ -66,8 +66,8 @@ public struct BodeCurve: Hashable, Sendable {
 
     public init(_ name: String, frequencies: [Double], magnitudeDB: [Double], phaseDegrees: [Double],
                 color: PlotColor? = nil, dash: LineDash? = nil) {
-        precondition(frequencies.count == magnitudeDB.count && frequencies.count == phaseDegrees.count,
-                     "Bode curve '\(name)': frequency, magnitude and phase counts differ") // invariant: programmer misuse
+        precondition(frequencies.count == magnitudeDB.count && frequencies.count == phaseDegrees.count, // invariant: programmer misuse
+                     "Bode curve '\(name)': frequency, magnitude and phase counts differ")
         self.name = name
         self.frequencies = frequencies
         self.magnitudeDB = magnitudeDB

@@ -29,8 +29,8 @@ public struct Heatmap: SVGRenderable, Hashable, Sendable {
     public init(title: String? = nil, rowLabels: [String], columnLabels: [String], values: [[Double]],
                 rowAxisLabel: String? = nil, columnAxisLabel: String? = nil, valueLabel: String? = nil,
                 scale: AxisScale = .linear, showsValues: Bool = true, size: PlotSize = .standard) {
-        precondition(values.count == rowLabels.count && values.allSatisfy { $0.count == columnLabels.count },
-                     "heatmap values must be \(rowLabels.count) rows × \(columnLabels.count) columns") // invariant: programmer misuse
+        precondition(values.count == rowLabels.count && values.allSatisfy { $0.count == columnLabels.count }, // invariant: programmer misuse
+                     "heatmap values must be \(rowLabels.count) rows × \(columnLabels.count) columns")
         self.title = title
         self.rowLabels = rowLabels
         self.columnLabels = columnLabels

@@ -12,8 +12,8 @@ public struct PlotColor: Hashable, Sendable, CustomStringConvertible {
 
     /// `hex` must be "#rrggbb".
     public init(hex: String) {
-        precondition(hex.count == 7 && hex.first == "#" && hex.dropFirst().allSatisfy(\.isHexDigit),
-                     "colour must be #rrggbb, got \(hex)") // invariant: programmer misuse
+        precondition(hex.count == 7 && hex.first == "#" && hex.dropFirst().allSatisfy(\.isHexDigit), // invariant: programmer misuse
+                     "colour must be #rrggbb, got \(hex)")
         self.hex = hex.lowercased()
     }
 
