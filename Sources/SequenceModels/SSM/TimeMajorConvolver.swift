@@ -1,0 +1,242 @@
+// TimeMajorConvolver.swift — batched causal FFT convolution of time-major (batch, time,
+// channels) sequences, one kernel per channel: the convolution mode of the S4D layer.
+//
+// Shapes (row-major):
+//   input  x  (B, L, H)   y[b,t,h] = Σ_{j=0}^{t} k[h,j] x[b,t−j,h]
+//   kernel k  (H, L)
+//   output y  (B, L, H)
+// and the adjoints
+//   gx[b,s,h] = Σ_{t≥s} k[h,t−s] gy[b,t,h]                      (∂ℓ/∂x)
+//   gk[h,j]   = Σ_b Σ_{t≥j} gy[b,t,h] x[b,t−j,h]                  (∂ℓ/∂k)
+// by transforms of length n ≥ 2L − 1, so circular products equal linear ones (Gu, Gupta, Goel,
+// Ré, "On the Parameterization and Initialization of Diagonal State Space Models", compute the
+// same convolution with FFTs of length 2L).
+//
+// Two sequences per complex transform. The kernel is real and shared by the batch, so for two
+// batch elements b, b' of one channel, z = x_b + i x_b' gives k * z = (k * x_b) + i (k * x_b'):
+//   y_b + i y_b'   = IFFT(K̂ · FFT(z))                     (K̂ = FFT of k, full length n)
+//   gx_b + i gx_b' = IFFT(conj(K̂) · FFT(gy_b + i gy_b'))
+// and for the kernel gradient, with Ẑx = FFT(x_b + i x_b'), Ẑg = FFT(gy_b + i gy_b'),
+//   Re IFFT(conj(Ẑx) · Ẑg)[j] = Σ_t gy_b[t] x_b[t−j] + gy_b'[t] x_b'[t−j],
+// so gk[h] = Re IFFT(Σ_pairs conj(Ẑx) Ẑg)[0 ..< L]. One complex transform of length n does the
+// work of two real ones at about the cost of one (measured: 1.1 µs against 1.0 + 1.6 µs for an
+// r2c + c2r pair at n = 2048 in Float), and no spectrum needs unpacking. An odd last batch
+// element goes alone (imaginary part zero).
+//
+// Why a second convolver beside Spectral's `BatchedCausalConvolver` (channel-major (B, H, L),
+// which the reference path of `S4D` drives through whole-tensor transposes): that one runs each
+// stage over the whole batch — transpose, pad, B·H forward FFTs, products, B·H inverse FFTs,
+// crop, transpose back — and each stage streams B·H·n scalars (32 MB at B = H = 32, L = 4096)
+// through main memory. Here the work runs tile by tile: a tile is W = 8 channels of a pair of
+// batch elements, and all its stages — gather the two (L, W) blocks into W zero-padded complex
+// rows (8 × 8 register transposes), W forward FFTs, the products, W inverse FFTs, scatter back —
+// run on a few hundred kilobytes that stay in cache. The forward keeps no spectra: the backward
+// recomputes Ẑx from x (one more FFT per pair of rows, cheaper than storing them). The 1/n of
+// the inverse transforms is folded into K̂ (exact when n is a power of two).
+//
+// The plain reference is `TimeMajorConvolver.directForward`/`directBackward` (O(B·H·L²) loops,
+// TimeMajorConvolver+Reference.swift); the tests compare the two.
+
+import LinearAlgebra
+import Numerics
+import Spectral
+
+/// Batched causal convolution on time-major (B, L, H) data with one length-L kernel per
+/// channel, two sequences per complex FFT, tile by tile in cache (see TimeMajorConvolver.swift).
+/// After `init`, `setKernels`, `forward` and `backward` neither allocate nor plan.
+///
+/// Not thread-safe (the workspaces are reused); use one per thread. Plans come from
+/// `FFTPlanCache.shared`.
+public final class TimeMajorConvolver<Scalar: NeuralScalar & FFTScalar> {
+    /// B, L, H.
+    public let batch: Int, length: Int, channels: Int
+    /// n: FFT length, the smallest 2^a·3^b·5^c·7^d ≥ 2L − 1 (0 when there is nothing to do).
+    public let fftLength: Int
+    /// W: channels per tile.
+    public static var tileWidth: Int { 8 }
+    /// `true` once `setKernels` has run.
+    public private(set) var hasKernels = false
+
+    private let plans: Plans?
+    private let rows: Workspace<Scalar>                  // (W, n) complex: one tile's padded rows, FFT inputs
+    private let spectra: Workspace<Scalar>               // (W, n) complex: Ẑ or Ẑg of a tile
+    private let inputSpectra: Workspace<Scalar>          // (W, n) complex: Ẑx of a tile (backward)
+    private let kernelSpectra: Workspace<Scalar>         // (H, n) complex: K̂ / n
+    private let kernelGradientSpectra: Workspace<Scalar> // (H, n) complex: Σ_pairs conj(Ẑx) Ẑg
+    private let kernelRows: Workspace<Scalar>            // (H, n) complex
+
+    private struct Plans {
+        var forward: FFTPlan<Scalar>, inverse: FFTPlan<Scalar>                  // W rows
+        var restForward: FFTPlan<Scalar>?, restInverse: FFTPlan<Scalar>?        // H mod W rows, when W ∤ H
+        var kernelForward: FFTPlan<Scalar>, kernelInverse: FFTPlan<Scalar>      // H rows
+
+        func tile(_ w: Int, _ full: Int) -> (FFTPlan<Scalar>, FFTPlan<Scalar>) {
+            w == full ? (forward, inverse) : (restForward!, restInverse!)
+        }
+    }
+
+    /// Prepares plans and workspaces for (batch, length, channels) inputs.
+    /// - Complexity: planning (FFTW_ESTIMATE); memory ≈ 2·(3W + 3H)·n scalars.
+    public init(batch: Int, length: Int, channels: Int) {
+        precondition(batch >= 0 && length >= 0 && channels >= 0, "TimeMajorConvolver: shape (\(batch), \(length), \(channels)) must be ≥ 0") // invariant: API misuse
+        self.batch = batch
+        self.length = length
+        self.channels = channels
+        let active = batch > 0 && length > 0 && channels > 0
+        let n = active ? fastFFTLength(atLeast: 2 * length - 1) : 0
+        fftLength = n
+        let w = Swift.min(Self.tileWidth, channels)
+        rows = Workspace(count: 2 * w * n)
+        spectra = Workspace(count: 2 * w * n)
+        inputSpectra = Workspace(count: 2 * w * n)
+        kernelSpectra = Workspace(count: 2 * channels * n)
+        kernelGradientSpectra = Workspace(count: 2 * channels * n)
+        kernelRows = Workspace(count: 2 * channels * n)
+        guard active else { plans = nil; return }
+        let cache = FFTPlanCache.shared, rest = channels % w
+        plans = Plans(forward: cache.plan(.complexForward, length: n, batch: w),
+                      inverse: cache.plan(.complexInverse, length: n, batch: w),
+                      restForward: rest > 0 ? cache.plan(.complexForward, length: n, batch: rest) : nil,
+                      restInverse: rest > 0 ? cache.plan(.complexInverse, length: n, batch: rest) : nil,
+                      kernelForward: cache.plan(.complexForward, length: n, batch: channels),
+                      kernelInverse: cache.plan(.complexInverse, length: n, batch: channels))
+    }
+
+    /// Transforms the kernels k (H, L) and keeps K̂/n for `forward` and `backward`.
+    /// - Complexity: H complex FFTs of length n.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func setKernels(_ k: UnsafeBufferPointer<Scalar>) {
+        precondition(k.count == channels * length, "TimeMajorConvolver.setKernels: \(k.count) taps for (\(channels), \(length))") // invariant: API misuse
+        hasKernels = true
+        guard let plans, let kp = k.baseAddress else { return }
+        let n = fftLength, L = length, r = kernelRows.pointer, scale = 1 / Scalar(n)
+        r.update(repeating: 0, count: kernelRows.count)
+        for h in 0..<channels {
+            let src = kp + h * L, dst = r + 2 * h * n
+            for l in 0..<L { dst[2 * l] = scale * src[l] }
+        }
+        plans.kernelForward.transform(kernelRows.complex, into: kernelSpectra.mutableComplex)
+    }
+
+    /// y = k * x per (batch element, channel) on (B, L, H) buffers; `x` and `y` must not overlap.
+    /// - Complexity: B·H complex FFTs of length n (two per pair of sequences) and B·H·n/2
+    ///   complex products, in tiles.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func forward(_ x: UnsafeBufferPointer<Scalar>, into y: UnsafeMutableBufferPointer<Scalar>) {
+        precondition(hasKernels, "TimeMajorConvolver.forward before setKernels") // invariant: API misuse
+        let count = batch * length * channels
+        precondition(x.count == count && y.count == count, "TimeMajorConvolver.forward: counts x \(x.count), y \(y.count) for (\(batch), \(length), \(channels))") // invariant: API misuse
+        guard let plans, let xp = x.baseAddress, let yp = y.baseAddress else { return }
+        let L = length, H = channels, n = fftLength, W = Swift.min(Self.tileWidth, H), block = L * H
+        let r = rows.pointer, s = spectra.pointer, kf = kernelSpectra.pointer
+        for b in stride(from: 0, to: batch, by: 2) {
+            let paired = b + 1 < batch
+            for h0 in stride(from: 0, to: H, by: W) {
+                let w = Swift.min(W, H - h0), offset = b * block + h0
+                let (fft, ifft) = plans.tile(w, W)
+                TileKernels.gather(xp + offset, paired ? xp + offset + block : nil, stride: H, length: L, width: w, into: r, rowLength: n)
+                fft.transform(rows.complex(count: w * n), into: spectra.mutableComplex(count: w * n))
+                TileKernels.multiply(s, by: kf + 2 * h0 * n, count: w * n)
+                ifft.transform(spectra.complex(count: w * n), into: rows.mutableComplex(count: w * n))
+                TileKernels.scatter(r, rowLength: n, length: L, width: w, into: yp + offset, paired ? yp + offset + block : nil, stride: H)
+            }
+        }
+    }
+
+    /// Backward pass for the kernels of the last `setKernels`: from gy = ∂ℓ/∂y and the forward
+    /// input x (B, L, H) writes gx = ∂ℓ/∂x (B, L, H) and gk = ∂ℓ/∂k (H, L), both overwritten.
+    /// `gx` must not overlap `gy` or `x`.
+    /// - Complexity: 3·B·H/2 + H complex FFTs of length n and B·H·n complex products, in tiles.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    public func backward(outputGradient gy: UnsafeBufferPointer<Scalar>, input x: UnsafeBufferPointer<Scalar>,
+                         inputGradient gx: UnsafeMutableBufferPointer<Scalar>, kernelGradient gk: UnsafeMutableBufferPointer<Scalar>) {
+        precondition(hasKernels, "TimeMajorConvolver.backward before setKernels") // invariant: API misuse
+        let count = batch * length * channels
+        precondition(gy.count == count && x.count == count && gx.count == count && gk.count == channels * length,
+                     "TimeMajorConvolver.backward: counts gy \(gy.count), x \(x.count), gx \(gx.count), gk \(gk.count) for (\(batch), \(length), \(channels))") // invariant: API misuse
+        guard let plans, let gyp = gy.baseAddress, let xp = x.baseAddress, let gxp = gx.baseAddress, let gkp = gk.baseAddress else {
+            if let p = gk.baseAddress { p.update(repeating: 0, count: gk.count) }
+            return
+        }
+        let L = length, H = channels, n = fftLength, W = Swift.min(Self.tileWidth, H), block = L * H
+        let r = rows.pointer, s = spectra.pointer, xs = inputSpectra.pointer
+        let kf = kernelSpectra.pointer, gkf = kernelGradientSpectra.pointer
+        for b in stride(from: 0, to: batch, by: 2) {
+            let paired = b + 1 < batch
+            for h0 in stride(from: 0, to: H, by: W) {
+                let w = Swift.min(W, H - h0), offset = b * block + h0
+                let (fft, ifft) = plans.tile(w, W)
+                TileKernels.gather(xp + offset, paired ? xp + offset + block : nil, stride: H, length: L, width: w, into: r, rowLength: n)
+                fft.transform(rows.complex(count: w * n), into: inputSpectra.mutableComplex(count: w * n))     // Ẑx
+                TileKernels.gather(gyp + offset, paired ? gyp + offset + block : nil, stride: H, length: L, width: w, into: r, rowLength: n)
+                fft.transform(rows.complex(count: w * n), into: spectra.mutableComplex(count: w * n))          // Ẑg
+                // Σ conj(Ẑx) Ẑg into the kernel gradient spectra; Ẑg ← conj(K̂/n) Ẑg in place.
+                TileKernels.correlate(xs, s, kernel: kf + 2 * h0 * n, accumulating: b > 0, into: gkf + 2 * h0 * n, count: w * n)
+                ifft.transform(spectra.complex(count: w * n), into: rows.mutableComplex(count: w * n))
+                TileKernels.scatter(r, rowLength: n, length: L, width: w, into: gxp + offset, paired ? gxp + offset + block : nil, stride: H)
+            }
+        }
+        plans.kernelInverse.transform(kernelGradientSpectra.complex, into: kernelRows.mutableComplex)
+        let kr = kernelRows.pointer, scale = 1 / Scalar(n)
+        for h in 0..<H {
+            let src = kr + 2 * h * n, dst = gkp + h * L
+            for l in 0..<L { dst[l] = scale * src[2 * l] }                     // Re, first L lags
+        }
+    }
+}
+
+extension TimeMajorConvolver {
+    /// Array convenience for `setKernels` + `forward` (allocates the result).
+    public func forward(_ x: [Scalar], kernels: [Scalar]) -> [Scalar] {
+        kernels.withUnsafeBufferPointer { setKernels($0) }
+        var y = [Scalar](repeating: 0, count: x.count)
+        x.withUnsafeBufferPointer { xs in y.withUnsafeMutableBufferPointer { forward(xs, into: $0) } }
+        return y
+    }
+
+    /// Array convenience for `backward` (allocates the results).
+    public func backward(outputGradient gy: [Scalar], input x: [Scalar]) -> (input: [Scalar], kernels: [Scalar]) {
+        var gx = [Scalar](repeating: 0, count: x.count)
+        var gk = [Scalar](repeating: 0, count: channels * length)
+        gy.withUnsafeBufferPointer { g in
+            x.withUnsafeBufferPointer { xs in
+                gx.withUnsafeMutableBufferPointer { gxs in
+                    gk.withUnsafeMutableBufferPointer { backward(outputGradient: g, input: xs, inputGradient: gxs, kernelGradient: $0) }
+                }
+            }
+        }
+        return (gx, gk)
+    }
+}
+
+/// A zero-initialised, 64-byte aligned scalar array (FFTW's SIMD plans need 16-byte alignment),
+/// freed on deinit. Complex values are stored interleaved (re, im), the layout of
+/// `Complex<Scalar>` and of FFTW's complex type.
+final class Workspace<Scalar: FFTScalar> {
+    let pointer: UnsafeMutablePointer<Scalar>
+    let count: Int
+
+    init(count: Int) {
+        precondition(count >= 0) // invariant: callers pass sizes they computed
+        self.count = count
+        let raw = UnsafeMutableRawPointer.allocate(byteCount: Swift.max(1, count) * MemoryLayout<Scalar>.stride, alignment: 64)
+        pointer = raw.bindMemory(to: Scalar.self, capacity: Swift.max(1, count))
+        pointer.initialize(repeating: 0, count: Swift.max(1, count))
+    }
+
+    deinit { pointer.deallocate() }
+
+    private var complexPointer: UnsafeMutablePointer<Complex<Scalar>> {
+        UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Complex<Scalar>.self)
+    }
+
+    /// The first `count` complex values (2·count scalars).
+    func complex(count: Int) -> UnsafeBufferPointer<Complex<Scalar>> { UnsafeBufferPointer(start: complexPointer, count: count) }
+    func mutableComplex(count: Int) -> UnsafeMutableBufferPointer<Complex<Scalar>> { UnsafeMutableBufferPointer(start: complexPointer, count: count) }
+    /// All of it as complex values.
+    var complex: UnsafeBufferPointer<Complex<Scalar>> { complex(count: count / 2) }
+    var mutableComplex: UnsafeMutableBufferPointer<Complex<Scalar>> { mutableComplex(count: count / 2) }
+}
