@@ -39,6 +39,10 @@ public final class SSMBlock<Scalar: NeuralScalar & FFTScalar>: Layer {
     }
 
     private var children: [any Layer<Scalar>] { [norm, ssm, activation, dropout, mixing, mixingActivation, outputDropout] }
+    /// Output and input-gradient buffers, reused across calls (`Tensor.resize(to:)` inside
+    /// `Tensor.add(_:_:into:)`); the residual sums go there instead of into a child's output.
+    private var outputBuffer = Tensor<Scalar>(shape: [0])
+    private var gradientBuffer = Tensor<Scalar>(shape: [0])
 
     /// A block of width `configuration.channels`. Draws from `rng` in order: the S4D layer, the
     /// mixing weights, then the two dropout seeds.
@@ -76,14 +80,14 @@ public final class SSMBlock<Scalar: NeuralScalar & FFTScalar>: Layer {
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         var h = x
         for layer in children { h = layer.forward(h) }
-        h += x
-        return h
+        Tensor.add(h, x, into: &outputBuffer)
+        return outputBuffer
     }
 
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
         var g = dy
         for layer in children.reversed() { g = layer.backward(g) }
-        g += dy
-        return g
+        Tensor.add(g, dy, into: &gradientBuffer)
+        return gradientBuffer
     }
 }
