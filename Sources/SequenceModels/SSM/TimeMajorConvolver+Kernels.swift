@@ -1,6 +1,6 @@
 // TimeMajorConvolver+Kernels.swift — the per-tile loops of `TimeMajorConvolver`: moving two
-// (L, W) blocks of time-major sequences into W zero-padded complex rows and back, and the
-// spectrum products.
+// (L, W) blocks of time-major sequences into zero-padded complex rows (with the half-length
+// twiddles) and back, and the spectrum products.
 //
 // Each generic entry point dispatches once on `FFTScalar.fftPrecision` and runs a loop over
 // plain `Float`/`Double` pointers, so the loop is specialised even when the caller is not.
@@ -19,78 +19,98 @@ import Spectral
 enum TileKernels {
     // MARK: Layout
 
-    /// For t < L, g < w: `rows[g][t] = src0[t·stride + g] + i·src1[t·stride + g]` (imaginary part
-    /// 0 when `src1` is nil), and `rows[g][t] = 0` for L ≤ t < n: two time-major (L, w) blocks
-    /// into w zero-padded complex rows (row g at scalar offset 2·g·n, interleaved re, im).
-    /// - Complexity: O(w·n).
+    /// For t < L, g < w, with z = src0[t·stride + g] + i·src1[t·stride + g] (imaginary part 0
+    /// when `src1` is nil) and ω^t = twiddles[t] + i·twiddles[L + t]:
+    /// `even_g[t] = z`, `odd_g[t] = ω^t z`, and zeros for L ≤ t < m — two time-major (L, w)
+    /// blocks into the 2w padded complex rows of length m (channel g's even row at scalar
+    /// offset 4·g·m, its odd row 2m after it; interleaved re, im).
+    /// - Complexity: O(w·m).
     @inline(__always)
     static func gather<S: FFTScalar>(_ src0: UnsafePointer<S>, _ src1: UnsafePointer<S>?, stride: Int, length L: Int, width w: Int,
-                                     into rows: UnsafeMutablePointer<S>, rowLength n: Int) {
+                                     twiddles: UnsafePointer<S>, into rows: UnsafeMutablePointer<S>, rowLength m: Int) {
         var done = 0
-        if S.fftPrecision == .single && w == 8 {
+        if S.fftPrecision == .single && w % 8 == 0 {
             let a = rebound(src0, Float.self), b = src1.map { rebound($0, Float.self) }
-            let d = rebound(rows, Float.self)
+            let d = rebound(rows, Float.self), cr = rebound(twiddles, Float.self), ci = cr + L
             done = L & ~7
             var t = 0
             while t < done {
-                let re = Block8(a + t &* stride, stride).transposed()
-                let im = b.map { Block8($0 + t &* stride, stride).transposed() } ?? Block8()
+              for g0 in Swift.stride(from: 0, to: w, by: 8) {
+                let re = Block8(a + (t &* stride &+ g0), stride).transposed()
+                let im = b.map { Block8($0 + (t &* stride &+ g0), stride).transposed() } ?? Block8()
+                let c = UnsafeRawPointer(cr + t).loadUnaligned(as: V8.self), e = UnsafeRawPointer(ci + t).loadUnaligned(as: V8.self)
                 for g in 0..<8 {
-                    let (lo, hi) = interleave(re[g], im[g])
-                    let q = UnsafeMutableRawPointer(d + 2 &* (g &* n &+ t))
+                    let zr = re[g], zi = im[g]
+                    let q = UnsafeMutableRawPointer(d + 2 &* (2 &* (g0 &+ g) &* m &+ t))
+                    let (lo, hi) = interleave(zr, zi)
                     q.storeBytes(of: lo, as: V8.self)
                     q.storeBytes(of: hi, toByteOffset: 32, as: V8.self)
+                    let (oddLo, oddHi) = interleave(zr * c - zi * e, zr * e + zi * c)
+                    q.storeBytes(of: oddLo, toByteOffset: 8 &* m, as: V8.self)
+                    q.storeBytes(of: oddHi, toByteOffset: 8 &* m &+ 32, as: V8.self)
                 }
+              }
                 t &+= 8
             }
         }
         var t = done
         while t < L {
             let s0 = src0 + t &* stride, s1 = src1.map { $0 + t &* stride }
+            let c = twiddles[t], e = twiddles[L &+ t]
             var g = 0
             while g < w {
-                let i = 2 &* (g &* n &+ t)
-                rows[i] = s0[g]
-                rows[i &+ 1] = s1?[g] ?? 0
+                let i = 2 &* (2 &* g &* m &+ t), zr = s0[g], zi = s1?[g] ?? 0
+                rows[i] = zr
+                rows[i &+ 1] = zi
+                rows[i &+ 2 &* m] = zr * c - zi * e
+                rows[i &+ 2 &* m &+ 1] = zr * e + zi * c
                 g &+= 1
             }
             t &+= 1
         }
-        for g in 0..<w { (rows + 2 &* (g &* n &+ L)).update(repeating: 0, count: 2 &* (n &- L)) }
+        for row in 0..<(2 &* w) { (rows + 2 &* (row &* m &+ L)).update(repeating: 0, count: 2 &* (m &- L)) }
     }
 
-    /// For t < L, g < w: `dst0[t·stride + g] = Re rows[g][t]` and, when `dst1` is given,
-    /// `dst1[t·stride + g] = Im rows[g][t]`: the first L values of w complex rows back into two
-    /// time-major (L, w) blocks.
+    /// For t < L, g < w, with w_g[t] = even_g[t] + ω^(−t) odd_g[t] (the inverse transform's
+    /// first L values, see TimeMajorConvolver.swift): `dst0[t·stride + g] = Re w_g[t]` and, when
+    /// `dst1` is given, `dst1[t·stride + g] = Im w_g[t]` — back into two time-major (L, w) blocks.
     /// - Complexity: O(w·L).
     @inline(__always)
-    static func scatter<S: FFTScalar>(_ rows: UnsafePointer<S>, rowLength n: Int, length L: Int, width w: Int,
+    static func scatter<S: FFTScalar>(_ rows: UnsafePointer<S>, rowLength m: Int, length L: Int, width w: Int, twiddles: UnsafePointer<S>,
                                       into dst0: UnsafeMutablePointer<S>, _ dst1: UnsafeMutablePointer<S>?, stride: Int) {
         var done = 0
-        if S.fftPrecision == .single && w == 8 {
-            let s = rebound(rows, Float.self)
+        if S.fftPrecision == .single && w % 8 == 0 {
+            let s = rebound(rows, Float.self), cr = rebound(twiddles, Float.self), ci = cr + L
             let a = rebound(dst0, Float.self), b = dst1.map { rebound($0, Float.self) }
             done = L & ~7
             var t = 0
             while t < done {
+              for g0 in Swift.stride(from: 0, to: w, by: 8) {
+                let c = UnsafeRawPointer(cr + t).loadUnaligned(as: V8.self), e = UnsafeRawPointer(ci + t).loadUnaligned(as: V8.self)
                 var re = Block8(), im = Block8()
                 for g in 0..<8 {
-                    let p = UnsafeRawPointer(s + 2 &* (g &* n &+ t))
-                    (re[g], im[g]) = deinterleave(p.loadUnaligned(as: V8.self), p.loadUnaligned(fromByteOffset: 32, as: V8.self))
+                    let p = UnsafeRawPointer(s + 2 &* (2 &* (g0 &+ g) &* m &+ t))
+                    let (er, ei) = deinterleave(p.loadUnaligned(as: V8.self), p.loadUnaligned(fromByteOffset: 32, as: V8.self))
+                    let (or, oi) = deinterleave(p.loadUnaligned(fromByteOffset: 8 &* m, as: V8.self),
+                                                p.loadUnaligned(fromByteOffset: 8 &* m &+ 32, as: V8.self))
+                    re[g] = er + c * or + e * oi
+                    im[g] = ei + c * oi - e * or
                 }
-                re.transposed().store(a + t &* stride, stride)
-                if let b { im.transposed().store(b + t &* stride, stride) }
+                re.transposed().store(a + (t &* stride &+ g0), stride)
+                if let b { im.transposed().store(b + (t &* stride &+ g0), stride) }
+              }
                 t &+= 8
             }
         }
         var t = done
         while t < L {
             let d0 = dst0 + t &* stride, d1 = dst1.map { $0 + t &* stride }
+            let c = twiddles[t], e = twiddles[L &+ t]
             var g = 0
             while g < w {
-                let i = 2 &* (g &* n &+ t)
-                d0[g] = rows[i]
-                d1?[g] = rows[i &+ 1]
+                let i = 2 &* (2 &* g &* m &+ t), j = i &+ 2 &* m
+                d0[g] = rows[i] + c * rows[j] + e * rows[j &+ 1]
+                d1?[g] = rows[i &+ 1] + c * rows[j &+ 1] - e * rows[j]
                 g &+= 1
             }
             t &+= 1
