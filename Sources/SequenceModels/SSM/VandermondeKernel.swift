@@ -142,7 +142,8 @@ public struct VandermondeKernel: Sendable {
     /// For channel h: the right table R (2P × c) = [Re z^r ; Im z^r] and the coarse powers
     /// z^(jc) (J × P, complex), flushed below `flushBelow`.
     private func tables(_ h: Int, _ c: Int, _ J: Int, right: inout [Double], coarse: inout [Complex<Double>]) {
-        let P = modes, tiny = VandermondeKernel.flushBelow
+        // |p| < 1e-150 ⇔ |p|² < 1e-300 (normal): the squared test avoids a scaled hypot per power.
+        let P = modes, tiny2 = VandermondeKernel.flushBelow * VandermondeKernel.flushBelow
         for n in 0..<P {
             let z = eigenvalues[h * P + n]
             var p = Complex<Double>.one
@@ -150,14 +151,14 @@ public struct VandermondeKernel: Sendable {
                 right[n * c + r] = p.real
                 right[(P + n) * c + r] = p.imaginary
                 p = p * z
-                if p.length < tiny { p = .zero }
+                if p.lengthSquared < tiny2 { p = .zero }
             }
             let zc = p                               // z^c
             var q = Complex<Double>.one
             for j in 0..<J {
                 coarse[j * P + n] = q
                 q = q * zc
-                if q.length < tiny { q = .zero }
+                if q.lengthSquared < tiny2 { q = .zero }
             }
         }
     }
