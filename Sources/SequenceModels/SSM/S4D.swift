@@ -18,10 +18,11 @@
 //      (length ≥ 2L − 1, so no wrap-around)        O(B H L log L), in cache-sized tiles
 // Backward runs the same steps in reverse: the convolver's adjoints give ∂ℓ/∂u and ∂ℓ/∂K'
 // (whose tap 0 is ∂ℓ/∂D), the Vandermonde adjoint gives ∂ℓ/∂W and ∂ℓ/∂Ā, the
-// discretisation's derivative the parameter gradients. The reference path
-// (`convolutionPath = .transposed`, S4D+TransposedPath.swift) transposes to (B, H, L), convolves
-// with Spectral's `BatchedCausalConvolver` and adds D u separately. Steps 1–2 and their adjoints run in Double whatever `Scalar` is (they
-// cost O(H P L), and Double keeps z^l free of Float underflow for long L).
+// discretisation's derivative the parameter gradients. Steps 1–2 and their adjoints run in
+// Double whatever `Scalar` is (they cost O(H P L), and Double keeps z^l free of Float underflow
+// for long L). The reference path (`convolutionPath = .transposed`, S4D+TransposedPath.swift)
+// transposes to (B, H, L), convolves with Spectral's `BatchedCausalConvolver` and adds D u
+// separately.
 //
 // Recurrent mode (inference, O(H P) per step independent of L): `S4DCell`, S4D+Recurrent.swift.
 
