@@ -140,15 +140,19 @@ public final class S4D<Scalar: NeuralScalar & FFTScalar>: Layer {
         precondition(x.rank == 3 && x.shape[2] == channels, "S4D(H: \(channels)) needs (batch, time, \(channels)), got \(x.shape)") // invariant: shapes checked by caller
         let B = x.shape[0], L = x.shape[1]
         input = nil                                                             // let a buffer we cached go first
-        let sys = discreteSystem()
-        let k = sys.vandermonde.kernel(length: L)                               // (H, L) Double
         let y: Tensor<Scalar>
         switch convolutionPath {
-        case .tiled: y = tiledForward(x, kernel: k, skip: sys.d, batch: B, length: L)
-        case .transposed: y = transposedForward(x, kernel: k, batch: B, length: L)
+        case .tiled:
+            let conv = prepareTiledConvolution(batch: B, length: L)
+            outputBuffer.resize(to: x.shape)
+            x.withUnsafeBufferPointer { px in outputBuffer.withUnsafeMutableBufferPointer { conv.forward(px, into: $0) } }
+            y = outputBuffer
+        case .transposed:
+            let sys = discreteSystem()
+            system = sys
+            y = transposedForward(x, kernel: sys.vandermonde.kernel(length: L), batch: B, length: L)
         }
         input = x
-        system = sys
         forwardPath = convolutionPath
         return y
     }
@@ -156,32 +160,48 @@ public final class S4D<Scalar: NeuralScalar & FFTScalar>: Layer {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
-        guard let x = input, let sys = system else { preconditionFailure("S4D.backward called before forward (or twice after one forward)") } // invariant: forward/backward pairing
+        guard let x = input else { preconditionFailure("S4D.backward called before forward (or twice after one forward)") } // invariant: forward/backward pairing
         precondition(dy.shape == x.shape, "S4D.backward: gradient \(dy.shape) for input \(x.shape)") // invariant: shapes checked by caller
         let B = x.shape[0], L = x.shape[1], H = channels
-        var gD = [Scalar](repeating: 0, count: H)
         let dx: Tensor<Scalar>
         switch forwardPath {
-        case .tiled: dx = tiledBackward(dy, input: x, skipGradient: &gD, batch: B, length: L)
-        case .transposed: dx = transposedBackward(dy, input: x, skipGradient: &gD, batch: B, length: L)
+        case .tiled:
+            guard let conv = tiledConvolver else { preconditionFailure("S4D: tiled backward without its convolver") } // invariant: set by forward
+            gradientBuffer.resize(to: x.shape)
+            dy.withUnsafeBufferPointer { g in
+                x.withUnsafeBufferPointer { px in
+                    gradientBuffer.withUnsafeMutableBufferPointer { gx in
+                        kernelGradient.withUnsafeMutableBufferPointer { conv.backward(outputGradient: g, input: px, inputGradient: gx, kernelGradient: $0) }
+                    }
+                }
+            }
+            dx = gradientBuffer
+            accumulateTiledKernelGradients(length: L)
+        case .transposed:
+            var gD = [Scalar](repeating: 0, count: H)
+            dx = transposedBackward(dy, input: x, skipGradient: &gD, batch: B, length: L)
+            accumulateKernelGradients(length: L, skip: gD)
         }
         input = nil                                                             // one backward per forward
-        skip.gradient.withUnsafeMutableBufferPointer { dst in for h in 0..<H { dst[h] += gD[h] } }
-        // Kernel → (W, Ā) → parameters.
-        let (gW, gz) = sys.vandermonde.adjoint(kernelGradient: kernelGradient.map { Double($0) }, length: L)
-        accumulateDiscretizationGradients(sys, weights: gW, eigenvalues: gz)
         return dx
     }
 
-    /// The tiled path: D folded into K, `TimeMajorConvolver` on the (B, L, H) layout.
+    /// Tiled path, before the convolution: discretises the parameters (kept for the backward),
+    /// builds K' = K with D added to tap 0 (taps below the smallest normal flushed to 0) and
+    /// hands it to the (B, L) convolver, made or reused.
+    /// - Complexity: O(H P L) for the kernel, 2H FFTs for its spectrum.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func tiledForward(_ x: Tensor<Scalar>, kernel k: [Double], skip d: [Double], batch B: Int, length L: Int) -> Tensor<Scalar> {
+    func prepareTiledConvolution(batch B: Int, length L: Int) -> TimeMajorConvolver<Scalar> {
         let H = channels
+        let sys = discreteSystem()
+        system = sys
+        let k = sys.vandermonde.kernel(length: L), d = sys.d                     // (H, L) Double
         if tiledConvolver == nil || tiledConvolver!.batch != B || tiledConvolver!.length != L {
             tiledConvolver = TimeMajorConvolver<Scalar>(batch: B, length: L, channels: H)
         }
         if kernelScalars.count != H * L { kernelScalars = [Scalar](repeating: 0, count: H * L) }
+        if kernelGradient.count != H * L { kernelGradient = [Scalar](repeating: 0, count: H * L) }
         let tiny = Double(Scalar.leastNormalMagnitude)
         kernelScalars.withUnsafeMutableBufferPointer { ks in
             for i in 0..<(H * L) { ks[i] = Swift.abs(k[i]) < tiny ? 0 : Scalar(k[i]) }   // no subnormal taps
@@ -189,28 +209,27 @@ public final class S4D<Scalar: NeuralScalar & FFTScalar>: Layer {
         }
         let conv = tiledConvolver!
         kernelScalars.withUnsafeBufferPointer { conv.setKernels($0) }
-        outputBuffer.resize(to: x.shape)
-        x.withUnsafeBufferPointer { px in outputBuffer.withUnsafeMutableBufferPointer { conv.forward(px, into: $0) } }
-        return outputBuffer
+        return conv
     }
 
-    /// Backward of the tiled path: ∂ℓ/∂u and ∂ℓ/∂K' from the convolver; ∂ℓ/∂D[h] = ∂ℓ/∂K'[h][0].
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    func tiledBackward(_ dy: Tensor<Scalar>, input x: Tensor<Scalar>, skipGradient gD: inout [Scalar], batch B: Int, length L: Int) -> Tensor<Scalar> {
+    /// Tiled path, after the convolution adjoint left ∂ℓ/∂K' in `kernelGradient`: ∂ℓ/∂D[h] is its
+    /// tap 0, ∂ℓ/∂K the whole of it; adds the parameter gradients.
+    func accumulateTiledKernelGradients(length L: Int) {
         let H = channels
-        guard let conv = tiledConvolver else { preconditionFailure("S4D: tiled backward without its convolver") } // invariant: set by tiledForward
-        if kernelGradient.count != H * L { kernelGradient = [Scalar](repeating: 0, count: H * L) }
-        gradientBuffer.resize(to: x.shape)
-        dy.withUnsafeBufferPointer { g in
-            x.withUnsafeBufferPointer { px in
-                gradientBuffer.withUnsafeMutableBufferPointer { gx in
-                    kernelGradient.withUnsafeMutableBufferPointer { conv.backward(outputGradient: g, input: px, inputGradient: gx, kernelGradient: $0) }
-                }
-            }
-        }
+        var gD = [Scalar](repeating: 0, count: H)
         if L > 0 { for h in 0..<H { gD[h] = kernelGradient[h * L] } }
-        return gradientBuffer
+        accumulateKernelGradients(length: L, skip: gD)
+    }
+
+    /// Adds ∂ℓ/∂D and, from ∂ℓ/∂K in `kernelGradient`, the gradients of C, B, A and log Δ
+    /// (Vandermonde adjoint, then the discretisation's reverse mode) to the parameters.
+    /// - Complexity: O(H P L).
+    func accumulateKernelGradients(length L: Int, skip gD: [Scalar]) {
+        guard let sys = system else { preconditionFailure("S4D: kernel gradients without a forward") } // invariant: set by forward
+        let H = channels
+        skip.gradient.withUnsafeMutableBufferPointer { dst in for h in 0..<H { dst[h] += gD[h] } }
+        let (gW, gz) = sys.vandermonde.adjoint(kernelGradient: kernelGradient.map { Double($0) }, length: L)
+        accumulateDiscretizationGradients(sys, weights: gW, eigenvalues: gz)
     }
 }
 

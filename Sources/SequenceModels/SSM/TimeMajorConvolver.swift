@@ -154,22 +154,11 @@ public final class TimeMajorConvolver<Scalar: NeuralScalar & FFTScalar> {
         precondition(hasKernels, "TimeMajorConvolver.forward before setKernels") // invariant: API misuse
         let count = batch * length * channels
         precondition(x.count == count && y.count == count, "TimeMajorConvolver.forward: counts x \(x.count), y \(y.count) for (\(batch), \(length), \(channels))") // invariant: API misuse
-        guard let plans, let xp = x.baseAddress, let yp = y.baseAddress else { return }
-        let L = length, H = channels, n = fftLength, W = Swift.min(Self.tileWidth, H), block = L * H
-        let r = rows.pointer, s = spectra.pointer, kf = kernelSpectra.pointer, tw = UnsafePointer(twiddles.pointer)
+        guard plans != nil, let xp = x.baseAddress, let yp = y.baseAddress else { return }
+        let block = length * channels
         for b in stride(from: 0, to: batch, by: 2) {
             let paired = b + 1 < batch
-            for h0 in stride(from: 0, to: H, by: W) {
-                let w = Swift.min(W, H - h0), offset = b * block + h0
-                let (fft, ifft) = plans.tile(w, W)
-                TileKernels.gather(xp + offset, paired ? xp + offset + block : nil, stride: H, length: L, width: w,
-                                   twiddles: tw, into: r, rowLength: n / 2)
-                fft.transform(rows.complex(count: w * n), into: spectra.mutableComplex(count: w * n))
-                TileKernels.multiply(s, by: kf + 2 * h0 * n, count: w * n)
-                ifft.transform(spectra.complex(count: w * n), into: rows.mutableComplex(count: w * n))
-                TileKernels.scatter(r, rowLength: n / 2, length: L, width: w, twiddles: tw,
-                                    into: yp + offset, paired ? yp + offset + block : nil, stride: H)
-            }
+            forwardPair(xp + b * block, paired ? xp + (b + 1) * block : nil, into: yp + b * block, paired ? yp + (b + 1) * block : nil)
         }
     }
 
@@ -186,33 +175,84 @@ public final class TimeMajorConvolver<Scalar: NeuralScalar & FFTScalar> {
         let count = batch * length * channels
         precondition(gy.count == count && x.count == count && gx.count == count && gk.count == channels * length,
                      "TimeMajorConvolver.backward: counts gy \(gy.count), x \(x.count), gx \(gx.count), gk \(gk.count) for (\(batch), \(length), \(channels))") // invariant: API misuse
-        guard let plans, let gyp = gy.baseAddress, let xp = x.baseAddress, let gxp = gx.baseAddress, let gkp = gk.baseAddress else {
+        guard plans != nil, let gyp = gy.baseAddress, let xp = x.baseAddress, let gxp = gx.baseAddress else {
             if let p = gk.baseAddress { p.update(repeating: 0, count: gk.count) }
             return
         }
-        let L = length, H = channels, n = fftLength, m = n / 2, W = Swift.min(Self.tileWidth, H), block = L * H
+        let block = length * channels
+        for b in stride(from: 0, to: batch, by: 2) {
+            let paired = b + 1 < batch, o0 = b * block, o1 = (b + 1) * block
+            backwardPair(outputGradient: gyp + o0, paired ? gyp + o1 : nil, input: xp + o0, paired ? xp + o1 : nil,
+                         inputGradient: gxp + o0, paired ? gxp + o1 : nil, first: b == 0)
+        }
+        kernelGradient(into: gk)
+    }
+
+    // MARK: One pair of sequences at a time (the S4D layer and the fused SSM block drive these)
+
+    /// `forward` for one pair of (L, H) sequences: y0 = k * x0 and, when given, y1 = k * x1 (a
+    /// lone sequence has `x1`, `y1` nil). The outputs must not overlap the inputs.
+    /// - Complexity: 4·H complex FFTs of length m and 2·H·m complex products.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func forwardPair(_ x0: UnsafePointer<Scalar>, _ x1: UnsafePointer<Scalar>?,
+                     into y0: UnsafeMutablePointer<Scalar>, _ y1: UnsafeMutablePointer<Scalar>?) {
+        precondition(hasKernels, "TimeMajorConvolver.forwardPair before setKernels") // invariant: API misuse
+        guard let plans else { return }
+        let L = length, H = channels, n = fftLength, W = Swift.min(Self.tileWidth, H)
+        let r = rows.pointer, s = spectra.pointer, kf = kernelSpectra.pointer, tw = UnsafePointer(twiddles.pointer)
+        for h0 in stride(from: 0, to: H, by: W) {
+            let w = Swift.min(W, H - h0)
+            let (fft, ifft) = plans.tile(w, W)
+            TileKernels.gather(x0 + h0, x1.map { $0 + h0 }, stride: H, length: L, width: w, twiddles: tw, into: r, rowLength: n / 2)
+            fft.transform(rows.complex(count: w * n), into: spectra.mutableComplex(count: w * n))
+            TileKernels.multiply(s, by: kf + 2 * h0 * n, count: w * n)
+            ifft.transform(spectra.complex(count: w * n), into: rows.mutableComplex(count: w * n))
+            TileKernels.scatter(r, rowLength: n / 2, length: L, width: w, twiddles: tw, into: y0 + h0, y1.map { $0 + h0 }, stride: H)
+        }
+    }
+
+    /// `backward` for one pair: ∂ℓ/∂x of the pair into gx0 (and gx1), and the pair's share of
+    /// ∂ℓ/∂k into the kernel-gradient spectra — assigned when `first`, else accumulated. After the
+    /// last pair, `kernelGradient(into:)` turns the sums into ∂ℓ/∂k.
+    /// - Complexity: 6·H complex FFTs of length m and 4·H·m complex products.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func backwardPair(outputGradient g0: UnsafePointer<Scalar>, _ g1: UnsafePointer<Scalar>?,
+                      input x0: UnsafePointer<Scalar>, _ x1: UnsafePointer<Scalar>?,
+                      inputGradient gx0: UnsafeMutablePointer<Scalar>, _ gx1: UnsafeMutablePointer<Scalar>?, first: Bool) {
+        precondition(hasKernels, "TimeMajorConvolver.backwardPair before setKernels") // invariant: API misuse
+        guard let plans else { return }
+        let L = length, H = channels, n = fftLength, m = n / 2, W = Swift.min(Self.tileWidth, H)
         let r = rows.pointer, s = spectra.pointer, xs = inputSpectra.pointer, tw = UnsafePointer(twiddles.pointer)
         let kf = kernelSpectra.pointer, gkf = kernelGradientSpectra.pointer
-        for b in stride(from: 0, to: batch, by: 2) {
-            let paired = b + 1 < batch
-            for h0 in stride(from: 0, to: H, by: W) {
-                let w = Swift.min(W, H - h0), offset = b * block + h0
-                let (fft, ifft) = plans.tile(w, W)
-                TileKernels.gather(xp + offset, paired ? xp + offset + block : nil, stride: H, length: L, width: w,
-                                   twiddles: tw, into: r, rowLength: m)
-                fft.transform(rows.complex(count: w * n), into: inputSpectra.mutableComplex(count: w * n))     // Ẑx
-                TileKernels.gather(gyp + offset, paired ? gyp + offset + block : nil, stride: H, length: L, width: w,
-                                   twiddles: tw, into: r, rowLength: m)
-                fft.transform(rows.complex(count: w * n), into: spectra.mutableComplex(count: w * n))          // Ẑg
-                // Σ conj(Ẑx) Ẑg into the kernel gradient spectra; Ẑg ← conj(K̂/n) Ẑg in place.
-                TileKernels.correlate(xs, s, kernel: kf + 2 * h0 * n, accumulating: b > 0, into: gkf + 2 * h0 * n, count: w * n)
-                ifft.transform(spectra.complex(count: w * n), into: rows.mutableComplex(count: w * n))
-                TileKernels.scatter(r, rowLength: m, length: L, width: w, twiddles: tw,
-                                    into: gxp + offset, paired ? gxp + offset + block : nil, stride: H)
-            }
+        for h0 in stride(from: 0, to: H, by: W) {
+            let w = Swift.min(W, H - h0)
+            let (fft, ifft) = plans.tile(w, W)
+            TileKernels.gather(x0 + h0, x1.map { $0 + h0 }, stride: H, length: L, width: w, twiddles: tw, into: r, rowLength: m)
+            fft.transform(rows.complex(count: w * n), into: inputSpectra.mutableComplex(count: w * n))     // Ẑx
+            TileKernels.gather(g0 + h0, g1.map { $0 + h0 }, stride: H, length: L, width: w, twiddles: tw, into: r, rowLength: m)
+            fft.transform(rows.complex(count: w * n), into: spectra.mutableComplex(count: w * n))          // Ẑg
+            // Σ conj(Ẑx) Ẑg into the kernel gradient spectra; Ẑg ← conj(K̂/n) Ẑg in place.
+            TileKernels.correlate(xs, s, kernel: kf + 2 * h0 * n, accumulating: !first, into: gkf + 2 * h0 * n, count: w * n)
+            ifft.transform(spectra.complex(count: w * n), into: rows.mutableComplex(count: w * n))
+            TileKernels.scatter(r, rowLength: m, length: L, width: w, twiddles: tw, into: gx0 + h0, gx1.map { $0 + h0 }, stride: H)
         }
+    }
+
+    /// ∂ℓ/∂k (H, L) from the kernel-gradient spectra the pairs accumulated:
+    /// gk[h][t] = Re(even[t] + ω^(−t) odd[t]) / n of their inverse transform.
+    /// - Complexity: 2H complex FFTs of length m.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func kernelGradient(into gk: UnsafeMutableBufferPointer<Scalar>) {
+        precondition(gk.count == channels * length, "TimeMajorConvolver.kernelGradient: \(gk.count) taps for (\(channels), \(length))") // invariant: API misuse
+        guard let plans, let gkp = gk.baseAddress else {
+            if let p = gk.baseAddress { p.update(repeating: 0, count: gk.count) }
+            return
+        }
+        let L = length, H = channels, n = fftLength, m = n / 2
         plans.kernelInverse.transform(kernelGradientSpectra.complex, into: kernelRows.mutableComplex)
-        // gk[h][t] = Re(even[t] + ω^(−t) odd[t]) / n.
         let kr = kernelRows.pointer, scale = 1 / Scalar(n), cr = twiddles.pointer, ci = twiddles.pointer + L
         for h in 0..<H {
             let even = kr + 4 * h * m, odd = even + 2 * m, dst = gkp + h * L
