@@ -1,0 +1,71 @@
+// The SSM block's fused path (one pair of sequences at a time through LayerNorm, S4D, GELU,
+// mixing and GLU) against its layered reference path, and against finite differences.
+
+import LinearAlgebra
+import Numerics
+import SequenceModels
+import Spectral
+import TestSupport
+import Testing
+
+@Suite struct SSMFusedBlockTests {
+    /// Largest relative deviation between the fused and layered paths over the output, the input
+    /// gradient and every parameter gradient.
+    func pathDeviation<S: NeuralScalar & FFTScalar>(_ type: S.Type, batch B: Int, length L: Int, channels H: Int,
+                                                    mode: LayerMode = .training) throws -> Double {
+        var rng = SplitMix64(seed: 91)
+        let config = S4DConfiguration(channels: H, stateSize: 8, dtMin: 0.01, dtMax: 0.3, learnableInput: true)
+        let block = try SSMBlock<S>(ssm: config, using: &rng)
+        block.mode = mode
+        let x = Tensor<S>.uniform([B, L, H], using: &rng), g = Tensor<S>.uniform([B, L, H], using: &rng)
+        var results: [[[Double]]] = []
+        for path in [SSMBlockPath.fused, .layered] {
+            block.executionPath = path
+            block.zeroGradients()
+            let y = block.forward(x).scalars, dx = block.backward(g).scalars
+            results.append([y, dx].map { $0.map { Double($0) } } + block.parameters.map { $0.gradient.scalars.map { Double($0) } })
+        }
+        #expect(results[0].count == 2 + block.parameters.count)
+        return zip(results[0], results[1]).map { relativeError($0, $1) }.max() ?? 0
+    }
+
+    @Test(arguments: [(3, 37, 11), (2, 64, 16), (1, 9, 3), (4, 20, 8)])
+    func fusedPathMatchesLayeredPath(shape: (Int, Int, Int)) throws {
+        let (B, L, H) = shape
+        #expect(try pathDeviation(Double.self, batch: B, length: L, channels: H) < 1e-12, "\(shape) Double")
+        // Float: the paths round their FFTs, sums over rows (∂W, ∂b, ∂γ, ∂β) and D u differently.
+        #expect(try pathDeviation(Float.self, batch: B, length: L, channels: H) < 1e-5, "\(shape) Float")
+        #expect(try pathDeviation(Double.self, batch: B, length: L, channels: H, mode: .inference) < 1e-12, "\(shape) inference")
+    }
+
+    @Test func fusedPathGradientsMatchFiniteDifferences() throws {
+        // H = 9: a full channel tile and a partial one; B = 3: a pair and a lone sequence.
+        var rng = SplitMix64(seed: 92)
+        let block = try SSMBlock<Double>(ssm: S4DConfiguration(channels: 9, stateSize: 4, dtMin: 0.02, dtMax: 0.4, learnableInput: true),
+                                         using: &rng)
+        #expect(block.executionPath == .fused)
+        checkLayerGradients(block, input: .uniform([3, 10, 9], using: &rng), seed: 93, limit: 40)
+    }
+
+    @Test func blocksTheFusedPathDoesNotCoverRunLayered() throws {
+        // GELU mixing, and dropout in training, take the layered path whatever executionPath says:
+        // both settings give identical numbers.
+        var rng = SplitMix64(seed: 94)
+        let config = S4DConfiguration(channels: 4, stateSize: 4)
+        let gelu = try SSMBlock<Double>(ssm: config, mixing: .gelu, using: &rng)
+        let dropout = try SSMBlock<Double>(ssm: config, dropout: 0.3, using: &rng)
+        let x = Tensor<Double>.uniform([2, 6, 4], using: &rng)
+        for block in [gelu, dropout] {
+            let starts = (block.dropout.generator, block.outputDropout.generator)
+            var outputs: [[Double]] = []
+            for path in [SSMBlockPath.fused, .layered] {
+                block.executionPath = path
+                block.dropout.generator = starts.0
+                block.outputDropout.generator = starts.1
+                outputs.append(block.forward(x).scalars)
+                _ = block.backward(x)
+            }
+            expectClose(outputs[0], outputs[1], rtol: 0, atol: 0)
+        }
+    }
+}
