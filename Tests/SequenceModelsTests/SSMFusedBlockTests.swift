@@ -1,5 +1,6 @@
-// The SSM block's fused path (one pair of sequences at a time through LayerNorm, S4D, GELU,
-// mixing and GLU) against its layered reference path, and against finite differences.
+// The fused paths of the SSM block (one pair of sequences at a time through LayerNorm, S4D,
+// GELU, mixing and GLU) and of the whole model, against their layered reference paths and
+// against finite differences.
 
 import LinearAlgebra
 import Numerics
@@ -19,7 +20,7 @@ import Testing
         block.mode = mode
         let x = Tensor<S>.uniform([B, L, H], using: &rng), g = Tensor<S>.uniform([B, L, H], using: &rng)
         var results: [[[Double]]] = []
-        for path in [SSMBlockPath.fused, .layered] {
+        for path in [SSMExecutionPath.fused, .layered] {
             block.executionPath = path
             block.zeroGradients()
             let y = block.forward(x).scalars, dx = block.backward(g).scalars
@@ -58,7 +59,7 @@ import Testing
         for block in [gelu, dropout] {
             let starts = (block.dropout.generator, block.outputDropout.generator)
             var outputs: [[Double]] = []
-            for path in [SSMBlockPath.fused, .layered] {
+            for path in [SSMExecutionPath.fused, .layered] {
                 block.executionPath = path
                 block.dropout.generator = starts.0
                 block.outputDropout.generator = starts.1
@@ -67,5 +68,38 @@ import Testing
             }
             expectClose(outputs[0], outputs[1], rtol: 0, atol: 0)
         }
+    }
+
+    /// The model's output, input gradient and parameter gradients on both paths.
+    func modelDeviation<S: NeuralScalar & FFTScalar>(_ type: S.Type, depth: Int, batch B: Int, length L: Int) throws -> Double {
+        let config = SSMModelConfiguration(inputSize: 2, outputSize: 3, width: 9, depth: depth, stateSize: 6, initialization: .inv,
+                                           dtMin: 0.02, dtMax: 0.4, learnableInput: true)
+        let model = try SSMModel<S>(configuration: config, seed: 95)
+        var rng = SplitMix64(seed: 96)
+        let u = Tensor<S>.uniform([B, L, 2], using: &rng), g = Tensor<S>.uniform([B, L, 3], using: &rng)
+        var results: [[[Double]]] = []
+        for path in [SSMExecutionPath.fused, .layered] {
+            model.executionPath = path
+            #expect(model.blocks.allSatisfy { $0.executionPath == path })
+            model.zeroGradients()
+            let y = model.forward(u).scalars, du = model.backward(g).scalars
+            results.append([y, du].map { $0.map { Double($0) } } + model.parameters.map { $0.gradient.scalars.map { Double($0) } })
+        }
+        return zip(results[0], results[1]).map { relativeError($0, $1) }.max() ?? 0
+    }
+
+    @Test(arguments: [0, 1, 2])
+    func fusedModelMatchesLayeredModel(depth: Int) throws {
+        #expect(try modelDeviation(Double.self, depth: depth, batch: 3, length: 21) < 1e-12)
+        // Float: as for the block.
+        #expect(try modelDeviation(Float.self, depth: depth, batch: 4, length: 16) < 1e-5)
+    }
+
+    @Test func fusedModelGradientsMatchFiniteDifferences() throws {
+        let config = SSMModelConfiguration(inputSize: 2, outputSize: 2, width: 9, depth: 2, stateSize: 4, initialization: .lin,
+                                           dtMin: 0.02, dtMax: 0.4, learnableInput: true)
+        let model = try SSMModel<Double>(configuration: config, seed: 97)
+        var rng = SplitMix64(seed: 98)
+        checkLayerGradients(model, input: .uniform([3, 8, 2], using: &rng), seed: 99, limit: 30)
     }
 }

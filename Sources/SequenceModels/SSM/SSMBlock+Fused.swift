@@ -25,44 +25,48 @@
 // layered.
 
 import LinearAlgebra
+import Spectral
 
-/// How `SSMBlock` runs forward and backward. Both give the same values up to rounding.
-public enum SSMBlockPath: String, Sendable, CaseIterable {
-    /// One pair of sequences at a time through LayerNorm, S4D, GELU, mixing and GLU, with the
-    /// intermediates in cache (SSMBlock+Fused.swift); falls back to `.layered` for GELU mixing or
-    /// active dropout. The default.
+/// How `SSMBlock` and `SSMModel` run forward and backward. Both give the same values up to
+/// rounding.
+public enum SSMExecutionPath: String, Sendable, CaseIterable {
+    /// One pair of sequences at a time through the whole chain, with the intermediates in cache
+    /// (SSMBlock+Fused.swift, SSMModel+Fused.swift); falls back to `.layered` for what it does
+    /// not cover (GELU mixing, active dropout, pooling). The default.
     case fused
     /// Each child layer over the whole batch in turn (the reference).
     case layered
 }
 
-/// Caches and scratch of the fused path, reused while the shapes stay.
-final class FusedBlockWorkspace<Scalar: NeuralScalar> {
-    var means: [Scalar] = [], inverseStd: [Scalar] = []       // (B·L): LayerNorm statistics
-    var activation: [Scalar] = [], derivative: [Scalar] = []   // (B, L, H): a = GELU(y), GELU'(y)
-    var value: [Scalar] = [], gate: [Scalar] = []              // (B, L, H): v = m_a + b_a, s = σ(m_b + b_b)
-    var pairA: [Scalar] = [], pairB: [Scalar] = [], pairC: [Scalar] = []   // (2L, H): z; y or dy; dz of one pair
-    var chunk: [Scalar] = [], chunkGradient: [Scalar] = []     // (rows, H) a W_bᵀ or (rows, 2H) dm; (rows, H) da
-    var normWeightSums: [Scalar] = [], normBiasSums: [Scalar] = []
+/// Caches and scratch of the fused path, reused while the shapes stay. Buffers are
+/// pointer-stable (`Workspace`), so the per-pair steps can hand them around as pointers.
+final class FusedBlockWorkspace<Scalar: NeuralScalar & FFTScalar> {
+    private(set) var batch = -1, length = -1, width = -1
+    private(set) var means = Workspace<Scalar>(count: 0), inverseStd = Workspace<Scalar>(count: 0)   // (B·L): LayerNorm statistics
+    private(set) var activation = Workspace<Scalar>(count: 0), derivative = Workspace<Scalar>(count: 0)  // (B, L, H): a = GELU(y), GELU'(y)
+    private(set) var value = Workspace<Scalar>(count: 0), gate = Workspace<Scalar>(count: 0)   // (B, L, H): v = a W_aᵀ + b_a, s = σ(a W_bᵀ + b_b)
+    private(set) var pairA = Workspace<Scalar>(count: 0), pairB = Workspace<Scalar>(count: 0), pairC = Workspace<Scalar>(count: 0)  // (2L, H)
+    private(set) var chunk = Workspace<Scalar>(count: 0), chunkGradient = Workspace<Scalar>(count: 0)  // (rows, 2H); (rows, H)
+    private(set) var normWeightSums = Workspace<Scalar>(count: 0), normBiasSums = Workspace<Scalar>(count: 0)  // (H)
+    /// The convolver of the current step (the S4D layer's).
+    var convolver: TimeMajorConvolver<Scalar>?
+    /// The whole-batch path's forward input (released by its backward).
     var input: Tensor<Scalar>?
 
-    /// Rows of the mixing gemm per call: large enough for BLAS efficiency, small enough that a
+    /// Rows of the mixing gemms per call: large enough for BLAS efficiency, small enough that a
     /// chunk's (rows, 2H) product stays in cache.
     static var chunkRows: Int { 512 }
 
     func prepare(batch B: Int, length L: Int, width H: Int) {
+        guard B != batch || L != length || H != width else { return }
+        batch = B; length = L; width = H
         let count = B * L * H, pair = 2 * L * H, rows = Swift.min(FusedBlockWorkspace.chunkRows, Swift.max(1, 2 * L))
-        if means.count != B * L { means = [Scalar](repeating: 0, count: B * L); inverseStd = means }
-        if activation.count != count {
-            activation = [Scalar](repeating: 0, count: count)
-            derivative = activation; value = activation; gate = activation
-        }
-        if pairA.count != pair { pairA = [Scalar](repeating: 0, count: pair); pairB = pairA; pairC = pairA }
-        if chunk.count != rows * 2 * H {
-            chunk = [Scalar](repeating: 0, count: rows * 2 * H)
-            chunkGradient = [Scalar](repeating: 0, count: rows * H)
-        }
-        if normWeightSums.count != H { normWeightSums = [Scalar](repeating: 0, count: H); normBiasSums = normWeightSums }
+        means = Workspace(count: B * L); inverseStd = Workspace(count: B * L)
+        activation = Workspace(count: count); derivative = Workspace(count: count)
+        value = Workspace(count: count); gate = Workspace(count: count)
+        pairA = Workspace(count: pair); pairB = Workspace(count: pair); pairC = Workspace(count: pair)
+        chunk = Workspace(count: rows * 2 * H); chunkGradient = Workspace(count: rows * H)
+        normWeightSums = Workspace(count: H); normBiasSums = Workspace(count: H)
     }
 }
 
@@ -73,51 +77,125 @@ extension SSMBlock {
             && (mode == .inference || (dropout.rate == 0 && outputDropout.rate == 0))
     }
 
-    /// The fused forward (see the file header).
-    /// - Complexity: the layered path's flops; about a third of its memory traffic.
+    /// The fused forward over the batch (see the file header).
+    /// - Complexity: the layered path's flops; a fraction of its memory traffic.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func fusedForward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(x.rank == 3 && x.shape[2] == ssm.channels, "SSMBlock(H: \(ssm.channels)) needs (batch, time, \(ssm.channels)), got \(x.shape)") // invariant: shapes checked by caller
         let B = x.shape[0], L = x.shape[1], H = x.shape[2], block = L * H
-        let ws = workspace
-        ws.input = nil
-        ws.prepare(batch: B, length: L, width: H)
-        let conv = ssm.prepareTiledConvolution(batch: B, length: L)
+        workspace.input = nil
+        beginFused(batch: B, length: L)
         outputBuffer.resize(to: x.shape)
-        let eps = Scalar(norm.epsilon), gamma = norm.weight?.value, beta = norm.bias?.value, kind = activation.kind
         x.withUnsafeBufferPointer { px in
             outputBuffer.withUnsafeMutableBufferPointer { out in
-                ws.pairA.withUnsafeMutableBufferPointer { z in
-                    ws.pairB.withUnsafeMutableBufferPointer { y in
-                        guard x.count > 0, let xp = px.baseAddress, let op = out.baseAddress, let zp = z.baseAddress, let yp = y.baseAddress else { return }
-                        for b in stride(from: 0, to: B, by: 2) {
-                            let count = b + 1 < B ? 2 : 1, rows = count * L, first = b * block
-                            ws.means.withUnsafeMutableBufferPointer { mu in
-                                ws.inverseStd.withUnsafeMutableBufferPointer { rs in
-                                    LayerNormKernels.forward(UnsafeBufferPointer(start: xp + first, count: rows * H), rows: rows, size: H,
-                                                             epsilon: eps, gamma: gamma, beta: beta,
-                                                             into: UnsafeMutableBufferPointer(start: zp, count: rows * H),
-                                                             means: UnsafeMutableBufferPointer(rebasing: mu[(b * L)..<(b * L + rows)]),
-                                                             inverseStd: UnsafeMutableBufferPointer(rebasing: rs[(b * L)..<(b * L + rows)]))
-                                }
-                            }
-                            conv.forwardPair(zp, count == 2 ? zp + block : nil, into: yp, count == 2 ? yp + block : nil)
-                            let pairY = UnsafeBufferPointer(start: yp, count: rows * H)
-                            ws.activation.withUnsafeMutableBufferPointer { a in                   // GELU and GELU' in one pass
-                                ws.derivative.withUnsafeMutableBufferPointer { d in
-                                    kind.apply(pairY, into: UnsafeMutableBufferPointer(rebasing: a[first..<(first + rows * H)]),
-                                               derivative: UnsafeMutableBufferPointer(rebasing: d[first..<(first + rows * H)]))
-                                }
-                            }
-                            mixForward(input: xp + first, rows: rows, firstRow: b * L, width: H, into: op + first)
-                        }
+                guard x.count > 0, let xp = px.baseAddress, let op = out.baseAddress else { return }
+                for b in stride(from: 0, to: B, by: 2) {
+                    fusedForwardPair(xp + b * block, first: b, rows: Swift.min(2, B - b) * L, into: op + b * block)
+                }
+            }
+        }
+        workspace.input = x
+        return outputBuffer
+    }
+
+    /// The fused backward over the batch (see the file header).
+    /// - Complexity: the layered path's flops plus one LayerNorm forward.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func fusedBackward(_ dh: Tensor<Scalar>) -> Tensor<Scalar> {
+        guard let x = workspace.input else { preconditionFailure("SSMBlock.backward called before forward (or twice after one forward)") } // invariant: forward/backward pairing
+        precondition(dh.shape == x.shape, "SSMBlock.backward: gradient \(dh.shape) for input \(x.shape)") // invariant: shapes checked by caller
+        let B = x.shape[0], L = x.shape[1], H = x.shape[2], block = L * H
+        gradientBuffer.resize(to: x.shape)
+        x.withUnsafeBufferPointer { px in
+            dh.withUnsafeBufferPointer { pg in
+                gradientBuffer.withUnsafeMutableBufferPointer { pdx in
+                    guard x.count > 0, let xp = px.baseAddress, let gp = pg.baseAddress, let dxp = pdx.baseAddress else { return }
+                    for b in stride(from: 0, to: B, by: 2) {
+                        let o = b * block
+                        fusedBackwardPair(gp + o, input: xp + o, first: b, rows: Swift.min(2, B - b) * L, into: dxp + o)
                     }
                 }
             }
         }
-        ws.input = x
-        return outputBuffer
+        endFusedBackward()
+        workspace.input = nil
+        return gradientBuffer
+    }
+
+    // MARK: The per-pair steps (also driven by SSMModel's fused path)
+
+    /// Before the pairs of a forward: workspace for (B, L), the S4D kernel and its spectrum.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func beginFused(batch B: Int, length L: Int) {
+        workspace.prepare(batch: B, length: L, width: ssm.channels)
+        workspace.convolver = ssm.prepareTiledConvolution(batch: B, length: L)
+        let ws = workspace
+        ws.normWeightSums.pointer.update(repeating: 0, count: ws.normWeightSums.count)
+        ws.normBiasSums.pointer.update(repeating: 0, count: ws.normBiasSums.count)
+    }
+
+    /// The forward of `rows` rows (one or two whole sequences) starting at sequence `first`:
+    /// x (rows, H) → out (rows, H); records the caches of those rows. `out` must not overlap `x`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func fusedForwardPair(_ x: UnsafePointer<Scalar>, first b: Int, rows: Int, into out: UnsafeMutablePointer<Scalar>) {
+        let ws = workspace, L = ws.length, H = ws.width, block = L * H, row0 = b * L
+        guard let conv = ws.convolver, rows > 0 else { return }
+        let paired = rows == 2 * L, zp = ws.pairA.pointer, yp = ws.pairB.pointer
+        LayerNormKernels.forward(UnsafeBufferPointer(start: x, count: rows * H), rows: rows, size: H, epsilon: Scalar(norm.epsilon),
+                                 gamma: norm.weight?.value, beta: norm.bias?.value, into: UnsafeMutableBufferPointer(start: zp, count: rows * H),
+                                 means: UnsafeMutableBufferPointer(start: ws.means.pointer + row0, count: rows),
+                                 inverseStd: UnsafeMutableBufferPointer(start: ws.inverseStd.pointer + row0, count: rows))
+        conv.forwardPair(zp, paired ? zp + block : nil, into: yp, paired ? yp + block : nil)
+        activation.kind.apply(UnsafeBufferPointer(start: yp, count: rows * H),                       // GELU and GELU' in one pass
+                              into: UnsafeMutableBufferPointer(start: ws.activation.pointer + row0 * H, count: rows * H),
+                              derivative: UnsafeMutableBufferPointer(start: ws.derivative.pointer + row0 * H, count: rows * H))
+        mixForward(input: x, rows: rows, firstRow: row0, width: H, into: out)
+    }
+
+    /// The backward of the rows `fusedForwardPair` ran for sequence `first`: from dh (rows, H)
+    /// and the forward input x writes dx (rows, H) and accumulates the pair's share of every
+    /// parameter gradient (S4D's and LayerNorm's are completed by `endFusedBackward`). `dx`
+    /// must not overlap `dh` or `x`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func fusedBackwardPair(_ dh: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>, first b: Int, rows: Int,
+                           into dx: UnsafeMutablePointer<Scalar>) {
+        let ws = workspace, L = ws.length, H = ws.width, block = L * H, row0 = b * L
+        guard let conv = ws.convolver, rows > 0 else { return }
+        let paired = rows == 2 * L, zp = ws.pairA.pointer, dp = ws.pairB.pointer, cp = ws.pairC.pointer
+        let gamma = norm.weight?.value
+        mixBackward(outputGradient: dh, rows: rows, firstRow: row0, width: H, into: dp)                     // dy
+        let mean = UnsafeMutableBufferPointer(start: ws.means.pointer + row0, count: rows)
+        let inv = UnsafeMutableBufferPointer(start: ws.inverseStd.pointer + row0, count: rows)
+        let pairX = UnsafeBufferPointer(start: x, count: rows * H)
+        LayerNormKernels.forward(pairX, rows: rows, size: H, epsilon: Scalar(norm.epsilon), gamma: gamma, beta: norm.bias?.value,
+                                 into: UnsafeMutableBufferPointer(start: zp, count: rows * H), means: mean, inverseStd: inv)  // z again
+        conv.backwardPair(outputGradient: dp, paired ? dp + block : nil, input: zp, paired ? zp + block : nil,
+                          inputGradient: cp, paired ? cp + block : nil, first: b == 0)                   // dz
+        LayerNormKernels.backward(pairX, outputGradient: UnsafeBufferPointer(start: cp, count: rows * H), rows: rows, size: H, gamma: gamma,
+                                  means: UnsafeBufferPointer(mean), inverseStd: UnsafeBufferPointer(inv),
+                                  into: UnsafeMutableBufferPointer(start: dx, count: rows * H),
+                                  weightGradient: ws.normWeightSums.mutableBuffer, biasGradient: ws.normBiasSums.mutableBuffer)
+        for i in 0..<(rows * H) { dx[i] += dh[i] }                                                          // residual
+    }
+
+    /// After the last pair's backward: ∂K' → the S4D parameters, and LayerNorm's ∂γ, ∂β.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func endFusedBackward() {
+        let ws = workspace
+        guard let conv = ws.convolver else { preconditionFailure("SSMBlock: fused backward without a forward") } // invariant: set by beginFused
+        ssm.kernelGradient.withUnsafeMutableBufferPointer { conv.kernelGradient(into: $0) }          // Σ over pairs → ∂K'
+        ssm.accumulateTiledKernelGradients(length: ws.length)
+        if let weight = norm.weight, let bias = norm.bias {
+            let H = ws.width
+            weight.gradient.withUnsafeMutableBufferPointer { dst in for j in 0..<H { dst[j] += ws.normWeightSums.pointer[j] } }
+            bias.gradient.withUnsafeMutableBufferPointer { dst in for j in 0..<H { dst[j] += ws.normBiasSums.pointer[j] } }
+        }
     }
 
     /// `out = x + GLU(a Wᵀ + b)` for `rows` rows starting at `firstRow`, in chunks; caches v and s.
@@ -130,95 +208,22 @@ extension SSMBlock {
         guard let bias = mixing.bias?.value else { preconditionFailure("SSMBlock: fused mixing without a bias") } // invariant: checked by canFuse
         mixing.weight.value.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { pb in
-                ws.activation.withUnsafeBufferPointer { a in
-                    ws.value.withUnsafeMutableBufferPointer { v in
-                        ws.gate.withUnsafeMutableBufferPointer { s in
-                            ws.chunk.withUnsafeMutableBufferPointer { m in
-                                let mp = m.baseAddress!, wa = w.baseAddress!, wb = wa + H * H, ba = pb.baseAddress!, bb = ba + H
-                                for r0 in stride(from: 0, to: rows, by: step) {
-                                    let n = Swift.min(step, rows - r0), row = firstRow + r0, ap = a.baseAddress! + row * H
-                                    let vp = v.baseAddress! + row * H, sp = s.baseAddress! + row * H
-                                    Scalar.gemm(.none, .transpose, m: n, n: H, k: H, alpha: 1, a: ap, lda: H, b: wa, ldb: H, beta: 0, c: vp, ldc: H)  // a W_aᵀ
-                                    Scalar.gemm(.none, .transpose, m: n, n: H, k: H, alpha: 1, a: ap, lda: H, b: wb, ldb: H, beta: 0, c: mp, ldc: H)  // a W_bᵀ
-                                    for i in 0..<n {
-                                        let vi = vp + i * H, mi = mp + i * H
-                                        for j in 0..<H { vi[j] += ba[j]; mi[j] += bb[j] }
-                                    }
-                                    VectorMath.sigmoid(UnsafeBufferPointer(start: mp, count: n * H), into: UnsafeMutableBufferPointer(start: sp, count: n * H))
-                                    let xp = x + r0 * H, yp = out + r0 * H
-                                    for i in 0..<(n * H) { yp[i] = xp[i] + vp[i] * sp[i] }
-                                }
-                            }
-                        }
+                let mp = ws.chunk.pointer, wa = w.baseAddress!, wb = wa + H * H, ba = pb.baseAddress!, bb = ba + H
+                for r0 in stride(from: 0, to: rows, by: step) {
+                    let n = Swift.min(step, rows - r0), o = (firstRow + r0) * H, ap = ws.activation.pointer + o
+                    let vp = ws.value.pointer + o, sp = ws.gate.pointer + o
+                    Scalar.gemm(.none, .transpose, m: n, n: H, k: H, alpha: 1, a: ap, lda: H, b: wa, ldb: H, beta: 0, c: vp, ldc: H)  // a W_aᵀ
+                    Scalar.gemm(.none, .transpose, m: n, n: H, k: H, alpha: 1, a: ap, lda: H, b: wb, ldb: H, beta: 0, c: mp, ldc: H)  // a W_bᵀ
+                    for i in 0..<n {
+                        let vi = vp + i * H, mi = mp + i * H
+                        for j in 0..<H { vi[j] += ba[j]; mi[j] += bb[j] }
                     }
+                    VectorMath.sigmoid(UnsafeBufferPointer(start: mp, count: n * H), into: UnsafeMutableBufferPointer(start: sp, count: n * H))
+                    let xp = x + r0 * H, yp = out + r0 * H
+                    for i in 0..<(n * H) { yp[i] = xp[i] + vp[i] * sp[i] }
                 }
             }
         }
-    }
-
-    /// The fused backward (see the file header).
-    /// - Complexity: the layered path's flops plus one LayerNorm forward.
-    @_specialize(where Scalar == Float)
-    @_specialize(where Scalar == Double)
-    func fusedBackward(_ dh: Tensor<Scalar>) -> Tensor<Scalar> {
-        let ws = workspace
-        guard let x = ws.input else { preconditionFailure("SSMBlock.backward called before forward (or twice after one forward)") } // invariant: forward/backward pairing
-        precondition(dh.shape == x.shape, "SSMBlock.backward: gradient \(dh.shape) for input \(x.shape)") // invariant: shapes checked by caller
-        guard let conv = ssm.tiledConvolver else { preconditionFailure("SSMBlock: fused backward without the S4D convolver") } // invariant: set by fusedForward
-        let B = x.shape[0], L = x.shape[1], H = x.shape[2], block = L * H
-        let eps = Scalar(norm.epsilon), gamma = norm.weight?.value, beta = norm.bias?.value
-        gradientBuffer.resize(to: x.shape)
-        for j in 0..<H { ws.normWeightSums[j] = 0; ws.normBiasSums[j] = 0 }
-        x.withUnsafeBufferPointer { px in
-            dh.withUnsafeBufferPointer { pg in
-                gradientBuffer.withUnsafeMutableBufferPointer { pdx in
-                    ws.pairA.withUnsafeMutableBufferPointer { z in
-                      ws.pairB.withUnsafeMutableBufferPointer { d in
-                        ws.pairC.withUnsafeMutableBufferPointer { c in
-                            guard x.count > 0, let xp = px.baseAddress, let gp = pg.baseAddress, let dxp = pdx.baseAddress,
-                                  let zp = z.baseAddress, let dp = d.baseAddress, let cp = c.baseAddress else { return }
-                            for b in stride(from: 0, to: B, by: 2) {
-                                let count = b + 1 < B ? 2 : 1, rows = count * L, first = b * block
-                                mixBackward(outputGradient: gp + first, rows: rows, firstRow: b * L, width: H, into: dp)   // dy
-                                ws.means.withUnsafeMutableBufferPointer { mu in
-                                    ws.inverseStd.withUnsafeMutableBufferPointer { rs in
-                                        let mean = UnsafeMutableBufferPointer(rebasing: mu[(b * L)..<(b * L + rows)])
-                                        let inv = UnsafeMutableBufferPointer(rebasing: rs[(b * L)..<(b * L + rows)])
-                                        let pairX = UnsafeBufferPointer(start: xp + first, count: rows * H)
-                                        // z again (same statistics, same values as the forward's).
-                                        LayerNormKernels.forward(pairX, rows: rows, size: H, epsilon: eps, gamma: gamma, beta: beta,
-                                                                 into: UnsafeMutableBufferPointer(start: zp, count: rows * H),
-                                                                 means: mean, inverseStd: inv)
-                                        conv.backwardPair(outputGradient: dp, count == 2 ? dp + block : nil, input: zp, count == 2 ? zp + block : nil,
-                                                          inputGradient: cp, count == 2 ? cp + block : nil, first: b == 0)        // dz
-                                        ws.normWeightSums.withUnsafeMutableBufferPointer { sg in
-                                            ws.normBiasSums.withUnsafeMutableBufferPointer { sb in
-                                                LayerNormKernels.backward(pairX, outputGradient: UnsafeBufferPointer(start: cp, count: rows * H),
-                                                                          rows: rows, size: H, gamma: gamma,
-                                                                          means: UnsafeBufferPointer(mean), inverseStd: UnsafeBufferPointer(inv),
-                                                                          into: UnsafeMutableBufferPointer(start: dxp + first, count: rows * H),
-                                                                          weightGradient: sg, biasGradient: sb)
-                                            }
-                                        }
-                                    }
-                                }
-                                let g = gp + first, dx = dxp + first
-                                for i in 0..<(rows * H) { dx[i] += g[i] }                                        // residual
-                            }
-                        }
-                      }
-                    }
-                }
-            }
-        }
-        ssm.kernelGradient.withUnsafeMutableBufferPointer { conv.kernelGradient(into: $0) }          // Σ over pairs → ∂K'
-        ssm.accumulateTiledKernelGradients(length: L)
-        if let weight = norm.weight, let bias = norm.bias {
-            weight.gradient.withUnsafeMutableBufferPointer { dst in for j in 0..<H { dst[j] += ws.normWeightSums[j] } }
-            bias.gradient.withUnsafeMutableBufferPointer { dst in for j in 0..<H { dst[j] += ws.normBiasSums[j] } }
-        }
-        ws.input = nil
-        return gradientBuffer
     }
 
     /// For `rows` rows from `firstRow`: dm = (dh ⊙ s, dh ⊙ v ⊙ s (1 − s)), ∂W += dmᵀ a,
@@ -232,45 +237,33 @@ extension SSMBlock {
         weight.value.withUnsafeBufferPointer { w in
             weight.gradient.withUnsafeMutableBufferPointer { gw in
                 bias.gradient.withUnsafeMutableBufferPointer { gb in
-                    ws.activation.withUnsafeBufferPointer { a in
-                        ws.derivative.withUnsafeBufferPointer { d in
-                            ws.value.withUnsafeBufferPointer { v in
-                                ws.gate.withUnsafeBufferPointer { s in
-                                    ws.chunk.withUnsafeMutableBufferPointer { m in
-                                        ws.chunkGradient.withUnsafeMutableBufferPointer { da in
-                                            let dm = m.baseAddress!, gba = gb.baseAddress!, dap = da.baseAddress!
-                                            for r0 in stride(from: 0, to: rows, by: step) {
-                                                let n = Swift.min(step, rows - r0), row = firstRow + r0, count = n * H, o = row * H
-                                                let gi = dh + r0 * H, vp = v.baseAddress! + o, sp = s.baseAddress! + o, ap = a.baseAddress! + o
-                                                for i in 0..<n {                                                               // dm rows [dm_a | dm_b]
-                                                    let g = gi + i * H, vr = vp + i * H, sr = sp + i * H, dmr = dm + i * 2 * H
-                                                    for j in 0..<H {
-                                                        let sj = sr[j]
-                                                        dmr[j] = g[j] * sj
-                                                        dmr[H + j] = g[j] * vr[j] * sj * (1 - sj)
-                                                    }
-                                                }
-                                                withUnsafeTemporaryAllocation(of: Scalar.self, capacity: 2 * H) { sums in    // ∂b += Σ dm
-                                                    let sm = sums.baseAddress!
-                                                    sm.initialize(repeating: 0, count: 2 * H)
-                                                    for i in 0..<n {
-                                                        let dmr = dm + i * 2 * H
-                                                        for j in 0..<(2 * H) { sm[j] += dmr[j] }
-                                                    }
-                                                    for j in 0..<(2 * H) { gba[j] += sm[j] }
-                                                }
-                                                Scalar.gemm(.transpose, .none, m: 2 * H, n: H, k: n, alpha: 1, a: dm, lda: 2 * H,
-                                                            b: ap, ldb: H, beta: 1, c: gw.baseAddress!, ldc: H)                   // ∂W += dmᵀ a
-                                                Scalar.gemm(.none, .none, m: n, n: H, k: 2 * H, alpha: 1, a: dm, lda: 2 * H,
-                                                            b: w.baseAddress!, ldb: H, beta: 0, c: dap, ldc: H)                 // da = dm W
-                                                let dr = d.baseAddress! + o, out = dy + r0 * H
-                                                for i in 0..<count { out[i] = dap[i] * dr[i] }                                     // dy = da ⊙ a'
-                                            }
-                                        }
-                                    }
-                                }
+                    let dm = ws.chunk.pointer, gba = gb.baseAddress!, dap = ws.chunkGradient.pointer
+                    for r0 in stride(from: 0, to: rows, by: step) {
+                        let n = Swift.min(step, rows - r0), count = n * H, o = (firstRow + r0) * H
+                        let gi = dh + r0 * H, vp = ws.value.pointer + o, sp = ws.gate.pointer + o, ap = ws.activation.pointer + o
+                        for i in 0..<n {                                                               // dm rows [dm_a | dm_b]
+                            let g = gi + i * H, vr = vp + i * H, sr = sp + i * H, dmr = dm + i * 2 * H
+                            for j in 0..<H {
+                                let sj = sr[j]
+                                dmr[j] = g[j] * sj
+                                dmr[H + j] = g[j] * vr[j] * sj * (1 - sj)
                             }
                         }
+                        withUnsafeTemporaryAllocation(of: Scalar.self, capacity: 2 * H) { sums in    // ∂b += Σ dm
+                            let sm = sums.baseAddress!
+                            sm.initialize(repeating: 0, count: 2 * H)
+                            for i in 0..<n {
+                                let dmr = dm + i * 2 * H
+                                for j in 0..<(2 * H) { sm[j] += dmr[j] }
+                            }
+                            for j in 0..<(2 * H) { gba[j] += sm[j] }
+                        }
+                        Scalar.gemm(.transpose, .none, m: 2 * H, n: H, k: n, alpha: 1, a: dm, lda: 2 * H,
+                                    b: ap, ldb: H, beta: 1, c: gw.baseAddress!, ldc: H)                   // ∂W += dmᵀ a
+                        Scalar.gemm(.none, .none, m: n, n: H, k: 2 * H, alpha: 1, a: dm, lda: 2 * H,
+                                    b: w.baseAddress!, ldb: H, beta: 0, c: dap, ldc: H)                 // da = dm W
+                        let dr = ws.derivative.pointer + o, out = dy + r0 * H
+                        for i in 0..<count { out[i] = dap[i] * dr[i] }                                     // dy = da ⊙ a'
                     }
                 }
             }

@@ -43,7 +43,7 @@ public final class SSMBlock<Scalar: NeuralScalar & FFTScalar>: Layer {
     private var children: [any Layer<Scalar>] { [norm, ssm, activation, dropout, mixing, mixingActivation, outputDropout] }
     /// How forward and backward run (`.fused` by default; `.layered` is the reference).
     /// Results agree to rounding. Takes effect at the next `forward`.
-    public var executionPath: SSMBlockPath = .fused
+    public var executionPath: SSMExecutionPath = .fused
 
     /// Output and input-gradient buffers, reused across calls (`Tensor.resize(to:)` inside
     /// `Tensor.add(_:_:into:)`); the residual sums go there instead of into a child's output.

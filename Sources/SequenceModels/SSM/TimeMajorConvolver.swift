@@ -302,6 +302,9 @@ final class Workspace<Scalar: FFTScalar> {
 
     deinit { pointer.deallocate() }
 
+    /// All of it as scalars.
+    var mutableBuffer: UnsafeMutableBufferPointer<Scalar> { UnsafeMutableBufferPointer(start: pointer, count: count) }
+
     private var complexPointer: UnsafeMutablePointer<Complex<Scalar>> {
         UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: Complex<Scalar>.self)
     }

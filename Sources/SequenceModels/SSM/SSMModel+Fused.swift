@@ -1,0 +1,189 @@
+// SSMModel+Fused.swift — the whole network one pair of sequences at a time.
+//
+// With pooling `.none` every layer of the model works on each sequence on its own, so a pair of
+// sequences (b, b+1) can go through the input projection, every block (SSMBlock+Fused.swift),
+// the final LayerNorm and the output projection before the next pair starts, and the (2L, H)
+// activations between them stay in cache. What the backward needs is kept for the whole batch:
+// each block's input (the input projection's output is recomputed instead, it is one small gemm),
+// the last block's output (the final LayerNorm's input; its output is recomputed), the final
+// LayerNorm's statistics and the blocks' own caches.
+//
+//   forward, per pair:  h = u W_inᵀ + b_in;  h = block_k(h) for each block;
+//                       z = LayerNorm(h);  y = z W_outᵀ + b_out
+//   backward, per pair: z again;  ∂W_out += dyᵀ z, ∂b_out += Σ dy, dz = dy W_out;
+//                       dh = LayerNorm'(dz);  dh = block_k'(dh) from the last block to the first;
+//                       ∂W_in += dhᵀ u, ∂b_in += Σ dh, du = dh W_in
+// The layered path (`executionPath = .layered`, the children one after another over the whole
+// batch) is the reference the tests compare with; pooled models, and models whose blocks cannot
+// fuse, run layered.
+
+import LinearAlgebra
+import Spectral
+
+/// Caches and scratch of the model's fused path.
+final class FusedModelWorkspace<Scalar: NeuralScalar & FFTScalar> {
+    private(set) var batch = -1, length = -1, width = -1, depth = -1
+    private(set) var blockInputs: [Workspace<Scalar>] = []     // (B, L, H) for blocks 1 ..< depth
+    private(set) var lastOutput = Workspace<Scalar>(count: 0)  // (B, L, H): the final LayerNorm's input
+    private(set) var means = Workspace<Scalar>(count: 0), inverseStd = Workspace<Scalar>(count: 0)   // (B·L)
+    private(set) var pair0 = Workspace<Scalar>(count: 0), pair1 = Workspace<Scalar>(count: 0), pair2 = Workspace<Scalar>(count: 0)  // (2L, H)
+    private(set) var normWeightSums = Workspace<Scalar>(count: 0), normBiasSums = Workspace<Scalar>(count: 0)  // (H)
+    var input: Tensor<Scalar>?
+
+    func prepare(batch B: Int, length L: Int, width H: Int, depth: Int) {
+        guard B != batch || L != length || H != width || depth != self.depth else { return }
+        batch = B; length = L; width = H; self.depth = depth
+        blockInputs = (0..<Swift.max(0, depth - 1)).map { _ in Workspace(count: B * L * H) }
+        lastOutput = Workspace(count: B * L * H)
+        means = Workspace(count: B * L); inverseStd = Workspace(count: B * L)
+        pair0 = Workspace(count: 2 * L * H); pair1 = Workspace(count: 2 * L * H); pair2 = Workspace(count: 2 * L * H)
+        normWeightSums = Workspace(count: H); normBiasSums = Workspace(count: H)
+    }
+}
+
+extension SSMModel {
+    /// Whether `forward` can take the fused path: no pooling, biased projections, fusable blocks.
+    var canFuse: Bool {
+        executionPath == .fused && configuration.pooling == .none && input.bias != nil && output.bias != nil
+            && blocks.allSatisfy { $0.canFuse }
+    }
+
+    /// The fused forward (see the file header).
+    /// - Complexity: the layered path's flops; a fraction of its memory traffic.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func fusedForward(_ u: Tensor<Scalar>) -> Tensor<Scalar> {
+        let F = configuration.inputSize, H = configuration.width, O = configuration.outputSize
+        precondition(u.rank == 3 && u.shape[2] == F, "SSMModel needs (batch, time, \(F)), got \(u.shape)") // invariant: shapes checked by caller
+        let B = u.shape[0], L = u.shape[1], ws = fusedWorkspace
+        ws.input = nil
+        ws.prepare(batch: B, length: L, width: H, depth: blocks.count)
+        for block in blocks { block.beginFused(batch: B, length: L) }
+        ws.normWeightSums.pointer.update(repeating: 0, count: H)
+        ws.normBiasSums.pointer.update(repeating: 0, count: H)
+        outputBuffer.resize(to: [B, L, O])
+        let eps = Scalar(norm.epsilon), gamma = norm.weight?.value, beta = norm.bias?.value
+        u.withUnsafeBufferPointer { pu in
+            outputBuffer.withUnsafeMutableBufferPointer { py in
+                guard B * L > 0, let up = pu.baseAddress, let yp = py.baseAddress else { return }
+                for b in stride(from: 0, to: B, by: 2) {
+                    let rows = Swift.min(2, B - b) * L, row0 = b * L, o = row0 * H
+                    // h₀ = u W_inᵀ + b_in, straight into the first block's input (or the last output).
+                    var h = blocks.isEmpty ? ws.lastOutput.pointer + o : ws.pair0.pointer
+                    project(input, up + row0 * F, rows: rows, into: h)
+                    for (k, block) in blocks.enumerated() {
+                        let next = k + 1 < blocks.count ? ws.blockInputs[k].pointer + o : ws.lastOutput.pointer + o
+                        block.fusedForwardPair(h, first: b, rows: rows, into: next)
+                        h = next
+                    }
+                    let z = ws.pair1.pointer
+                    LayerNormKernels.forward(UnsafeBufferPointer(start: h, count: rows * H), rows: rows, size: H, epsilon: eps, gamma: gamma, beta: beta,
+                                             into: UnsafeMutableBufferPointer(start: z, count: rows * H),
+                                             means: UnsafeMutableBufferPointer(start: ws.means.pointer + row0, count: rows),
+                                             inverseStd: UnsafeMutableBufferPointer(start: ws.inverseStd.pointer + row0, count: rows))
+                    project(output, z, rows: rows, into: yp + row0 * O)
+                }
+            }
+        }
+        ws.input = u
+        return outputBuffer
+    }
+
+    /// The fused backward (see the file header).
+    /// - Complexity: the layered path's flops plus a LayerNorm forward and an input projection.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func fusedBackward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+        let ws = fusedWorkspace
+        guard let u = ws.input else { preconditionFailure("SSMModel.backward called before forward (or twice after one forward)") } // invariant: forward/backward pairing
+        let F = configuration.inputSize, H = configuration.width, O = configuration.outputSize
+        let B = u.shape[0], L = u.shape[1]
+        precondition(dy.shape == [B, L, O], "SSMModel.backward: gradient \(dy.shape) for output \([B, L, O])") // invariant: shapes checked by caller
+        gradientBuffer.resize(to: u.shape)
+        let eps = Scalar(norm.epsilon), gamma = norm.weight?.value, beta = norm.bias?.value
+        u.withUnsafeBufferPointer { pu in
+            dy.withUnsafeBufferPointer { pg in
+                gradientBuffer.withUnsafeMutableBufferPointer { pdu in
+                    guard B * L > 0, let up = pu.baseAddress, let gp = pg.baseAddress, let dup = pdu.baseAddress else { return }
+                    for b in stride(from: 0, to: B, by: 2) {
+                        let rows = Swift.min(2, B - b) * L, row0 = b * L, o = row0 * H
+                        let h = UnsafeBufferPointer(start: ws.lastOutput.pointer + o, count: rows * H)
+                        let mean = UnsafeMutableBufferPointer(start: ws.means.pointer + row0, count: rows)
+                        let inv = UnsafeMutableBufferPointer(start: ws.inverseStd.pointer + row0, count: rows)
+                        let z = ws.pair1.pointer, dz = ws.pair2.pointer
+                        LayerNormKernels.forward(h, rows: rows, size: H, epsilon: eps, gamma: gamma, beta: beta,
+                                                 into: UnsafeMutableBufferPointer(start: z, count: rows * H), means: mean, inverseStd: inv)   // z again
+                        projectBackward(output, input: z, outputGradient: gp + row0 * O, rows: rows, into: dz)
+                        var dh = ws.pair0.pointer, spare = ws.pair1.pointer
+                        LayerNormKernels.backward(h, outputGradient: UnsafeBufferPointer(start: dz, count: rows * H), rows: rows, size: H, gamma: gamma,
+                                                  means: UnsafeBufferPointer(mean), inverseStd: UnsafeBufferPointer(inv),
+                                                  into: UnsafeMutableBufferPointer(start: dh, count: rows * H),
+                                                  weightGradient: ws.normWeightSums.mutableBuffer, biasGradient: ws.normBiasSums.mutableBuffer)
+                        for k in blocks.indices.reversed() {
+                            let x: UnsafeMutablePointer<Scalar>
+                            if k > 0 {
+                                x = ws.blockInputs[k - 1].pointer + o
+                            } else {
+                                x = ws.pair2.pointer                                                // h₀ again
+                                project(input, up + row0 * F, rows: rows, into: x)
+                            }
+                            blocks[k].fusedBackwardPair(dh, input: x, first: b, rows: rows, into: spare)
+                            swap(&dh, &spare)
+                        }
+                        projectBackward(input, input: up + row0 * F, outputGradient: dh, rows: rows, into: dup + row0 * F)
+                    }
+                }
+            }
+        }
+        for block in blocks { block.endFusedBackward() }
+        if let weight = norm.weight, let bias = norm.bias {
+            weight.gradient.withUnsafeMutableBufferPointer { dst in for j in 0..<H { dst[j] += ws.normWeightSums.pointer[j] } }
+            bias.gradient.withUnsafeMutableBufferPointer { dst in for j in 0..<H { dst[j] += ws.normBiasSums.pointer[j] } }
+        }
+        ws.input = nil
+        return gradientBuffer
+    }
+
+    /// `y = x Wᵀ + b` for `rows` rows of a biased `Linear` (x (rows, in), y (rows, out)).
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func project(_ layer: Linear<Scalar>, _ x: UnsafePointer<Scalar>, rows: Int, into y: UnsafeMutablePointer<Scalar>) {
+        let n = layer.inputSize, m = layer.outputSize
+        guard let bias = layer.bias?.value else { preconditionFailure("SSMModel: fused projection without a bias") } // invariant: checked by canFuse
+        layer.weight.value.withUnsafeBufferPointer { w in
+            Scalar.gemm(.none, .transpose, m: rows, n: m, k: n, alpha: 1, a: x, lda: n, b: w.baseAddress!, ldb: n, beta: 0, c: y, ldc: m)
+        }
+        bias.withUnsafeBufferPointer { pb in
+            for r in 0..<rows {
+                let yr = y + r * m
+                for j in 0..<m { yr[j] += pb[j] }
+            }
+        }
+    }
+
+    /// Backward of `project` for `rows` rows: ∂W += dyᵀ x, ∂b += Σ dy, dx = dy W.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func projectBackward(_ layer: Linear<Scalar>, input x: UnsafePointer<Scalar>, outputGradient dy: UnsafePointer<Scalar>, rows: Int,
+                         into dx: UnsafeMutablePointer<Scalar>) {
+        let n = layer.inputSize, m = layer.outputSize
+        guard let bias = layer.bias else { preconditionFailure("SSMModel: fused projection without a bias") } // invariant: checked by canFuse
+        layer.weight.gradient.withUnsafeMutableBufferPointer { gw in
+            Scalar.gemm(.transpose, .none, m: m, n: n, k: rows, alpha: 1, a: dy, lda: m, b: x, ldb: n, beta: 1, c: gw.baseAddress!, ldc: n)
+        }
+        bias.gradient.withUnsafeMutableBufferPointer { gb in
+            withUnsafeTemporaryAllocation(of: Scalar.self, capacity: m) { sums in
+                let s = sums.baseAddress!
+                s.initialize(repeating: 0, count: m)
+                for r in 0..<rows {
+                    let gr = dy + r * m
+                    for j in 0..<m { s[j] += gr[j] }
+                }
+                for j in 0..<m { gb[j] += s[j] }
+            }
+        }
+        layer.weight.value.withUnsafeBufferPointer { w in
+            Scalar.gemm(.none, .none, m: rows, n: n, k: m, alpha: 1, a: dy, lda: m, b: w.baseAddress!, ldb: n, beta: 0, c: dx, ldc: n)
+        }
+    }
+}
