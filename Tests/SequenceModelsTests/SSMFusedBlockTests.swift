@@ -71,12 +71,13 @@ import Testing
     }
 
     /// The model's output, input gradient and parameter gradients on both paths.
-    func modelDeviation<S: NeuralScalar & FFTScalar>(_ type: S.Type, depth: Int, batch B: Int, length L: Int) throws -> Double {
-        let config = SSMModelConfiguration(inputSize: 2, outputSize: 3, width: 9, depth: depth, stateSize: 6, initialization: .inv,
+    func modelDeviation<S: NeuralScalar & FFTScalar>(_ type: S.Type, depth: Int, features F: Int, outputs O: Int,
+                                                     batch B: Int, length L: Int) throws -> Double {
+        let config = SSMModelConfiguration(inputSize: F, outputSize: O, width: 9, depth: depth, stateSize: 6, initialization: .inv,
                                            dtMin: 0.02, dtMax: 0.4, learnableInput: true)
         let model = try SSMModel<S>(configuration: config, seed: 95)
         var rng = SplitMix64(seed: 96)
-        let u = Tensor<S>.uniform([B, L, 2], using: &rng), g = Tensor<S>.uniform([B, L, 3], using: &rng)
+        let u = Tensor<S>.uniform([B, L, F], using: &rng), g = Tensor<S>.uniform([B, L, O], using: &rng)
         var results: [[[Double]]] = []
         for path in [SSMExecutionPath.fused, .layered] {
             model.executionPath = path
@@ -88,18 +89,22 @@ import Testing
         return zip(results[0], results[1]).map { relativeError($0, $1) }.max() ?? 0
     }
 
-    @Test(arguments: [0, 1, 2])
-    func fusedModelMatchesLayeredModel(depth: Int) throws {
-        #expect(try modelDeviation(Double.self, depth: depth, batch: 3, length: 21) < 1e-12)
+    /// Depths 0 … 2; projections by gemm (2 features, 3 outputs) and by the unit-dimension loops.
+    @Test(arguments: [(0, 2, 3), (1, 2, 3), (2, 2, 3), (1, 1, 1), (2, 1, 2), (1, 3, 1)])
+    func fusedModelMatchesLayeredModel(shape: (Int, Int, Int)) throws {
+        let (depth, F, O) = shape
+        #expect(try modelDeviation(Double.self, depth: depth, features: F, outputs: O, batch: 3, length: 21) < 1e-12, "\(shape)")
         // Float: as for the block.
-        #expect(try modelDeviation(Float.self, depth: depth, batch: 4, length: 16) < 1e-5)
+        #expect(try modelDeviation(Float.self, depth: depth, features: F, outputs: O, batch: 4, length: 16) < 1e-5, "\(shape)")
     }
 
     @Test func fusedModelGradientsMatchFiniteDifferences() throws {
-        let config = SSMModelConfiguration(inputSize: 2, outputSize: 2, width: 9, depth: 2, stateSize: 4, initialization: .lin,
-                                           dtMin: 0.02, dtMax: 0.4, learnableInput: true)
-        let model = try SSMModel<Double>(configuration: config, seed: 97)
-        var rng = SplitMix64(seed: 98)
-        checkLayerGradients(model, input: .uniform([3, 8, 2], using: &rng), seed: 99, limit: 30)
+        for (F, O) in [(2, 2), (1, 1)] {
+            let config = SSMModelConfiguration(inputSize: F, outputSize: O, width: 9, depth: 2, stateSize: 4, initialization: .lin,
+                                               dtMin: 0.02, dtMax: 0.4, learnableInput: true)
+            let model = try SSMModel<Double>(configuration: config, seed: 97)
+            var rng = SplitMix64(seed: 98)
+            checkLayerGradients(model, input: .uniform([3, 8, F], using: &rng), seed: 99, limit: 30)
+        }
     }
 }

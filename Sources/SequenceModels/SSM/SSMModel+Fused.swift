@@ -144,46 +144,84 @@ extension SSMModel {
         return gradientBuffer
     }
 
-    /// `y = x Wᵀ + b` for `rows` rows of a biased `Linear` (x (rows, in), y (rows, out)).
+    /// `y = x Wᵀ + b` for `rows` rows of a biased `Linear` (x (rows, in), y (rows, out)): a gemm,
+    /// or for one input feature (the outer product y = x wᵀ + b) and one output feature (the row
+    /// dots y = x · w + b) plain loops — gemm with a unit inner or outer dimension spends more on
+    /// packing than on arithmetic.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func project(_ layer: Linear<Scalar>, _ x: UnsafePointer<Scalar>, rows: Int, into y: UnsafeMutablePointer<Scalar>) {
         let n = layer.inputSize, m = layer.outputSize
         guard let bias = layer.bias?.value else { preconditionFailure("SSMModel: fused projection without a bias") } // invariant: checked by canFuse
-        layer.weight.value.withUnsafeBufferPointer { w in
-            Scalar.gemm(.none, .transpose, m: rows, n: m, k: n, alpha: 1, a: x, lda: n, b: w.baseAddress!, ldb: n, beta: 0, c: y, ldc: m)
-        }
-        bias.withUnsafeBufferPointer { pb in
-            for r in 0..<rows {
-                let yr = y + r * m
-                for j in 0..<m { yr[j] += pb[j] }
+        layer.weight.value.withUnsafeBufferPointer { pw in
+            bias.withUnsafeBufferPointer { pb in
+                let w = pw.baseAddress!, b = pb.baseAddress!
+                if n == 1 {
+                    for r in 0..<rows {
+                        let xr = x[r], yr = y + r * m
+                        for j in 0..<m { yr[j] = xr * w[j] + b[j] }
+                    }
+                } else if m == 1 {
+                    for r in 0..<rows {
+                        let xr = x + r * n
+                        var acc: Scalar = 0
+                        for i in 0..<n { acc += xr[i] * w[i] }
+                        y[r] = acc + b[0]
+                    }
+                } else {
+                    Scalar.gemm(.none, .transpose, m: rows, n: m, k: n, alpha: 1, a: x, lda: n, b: w, ldb: n, beta: 0, c: y, ldc: m)
+                    for r in 0..<rows {
+                        let yr = y + r * m
+                        for j in 0..<m { yr[j] += b[j] }
+                    }
+                }
             }
         }
     }
 
-    /// Backward of `project` for `rows` rows: ∂W += dyᵀ x, ∂b += Σ dy, dx = dy W.
+    /// Backward of `project` for `rows` rows: ∂W += dyᵀ x, ∂b += Σ dy, dx = dy W (gemms, or
+    /// loops for a unit dimension as in `project`).
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func projectBackward(_ layer: Linear<Scalar>, input x: UnsafePointer<Scalar>, outputGradient dy: UnsafePointer<Scalar>, rows: Int,
                          into dx: UnsafeMutablePointer<Scalar>) {
         let n = layer.inputSize, m = layer.outputSize
         guard let bias = layer.bias else { preconditionFailure("SSMModel: fused projection without a bias") } // invariant: checked by canFuse
-        layer.weight.gradient.withUnsafeMutableBufferPointer { gw in
-            Scalar.gemm(.transpose, .none, m: m, n: n, k: rows, alpha: 1, a: dy, lda: m, b: x, ldb: n, beta: 1, c: gw.baseAddress!, ldc: n)
-        }
-        bias.gradient.withUnsafeMutableBufferPointer { gb in
-            withUnsafeTemporaryAllocation(of: Scalar.self, capacity: m) { sums in
-                let s = sums.baseAddress!
-                s.initialize(repeating: 0, count: m)
-                for r in 0..<rows {
-                    let gr = dy + r * m
-                    for j in 0..<m { s[j] += gr[j] }
+        layer.weight.value.withUnsafeBufferPointer { pw in
+            layer.weight.gradient.withUnsafeMutableBufferPointer { pgw in
+                bias.gradient.withUnsafeMutableBufferPointer { pgb in
+                    let w = pw.baseAddress!, gw = pgw.baseAddress!, gb = pgb.baseAddress!
+                    withUnsafeTemporaryAllocation(of: Scalar.self, capacity: 2 * Swift.max(m, n)) { scratch in
+                        let s = scratch.baseAddress!, t = s + Swift.max(m, n)                 // Σ dy, Σ dy ⊗ x
+                        s.initialize(repeating: 0, count: 2 * Swift.max(m, n))
+                        if n == 1 {
+                            for r in 0..<rows {                                                // one pass over dy
+                                let gr = dy + r * m, xr = x[r]
+                                var acc: Scalar = 0
+                                for j in 0..<m { s[j] += gr[j]; t[j] += gr[j] * xr; acc += gr[j] * w[j] }
+                                dx[r] = acc
+                            }
+                            for j in 0..<m { gb[j] += s[j]; gw[j] += t[j] }
+                        } else if m == 1 {
+                            for r in 0..<rows {
+                                let g = dy[r], xr = x + r * n, dr = dx + r * n
+                                s[0] += g
+                                for i in 0..<n { t[i] += g * xr[i]; dr[i] = g * w[i] }
+                            }
+                            gb[0] += s[0]
+                            for i in 0..<n { gw[i] += t[i] }
+                        } else {
+                            Scalar.gemm(.transpose, .none, m: m, n: n, k: rows, alpha: 1, a: dy, lda: m, b: x, ldb: n, beta: 1, c: gw, ldc: n)
+                            for r in 0..<rows {
+                                let gr = dy + r * m
+                                for j in 0..<m { s[j] += gr[j] }
+                            }
+                            for j in 0..<m { gb[j] += s[j] }
+                            Scalar.gemm(.none, .none, m: rows, n: n, k: m, alpha: 1, a: dy, lda: m, b: w, ldb: n, beta: 0, c: dx, ldc: n)
+                        }
+                    }
                 }
-                for j in 0..<m { gb[j] += s[j] }
             }
-        }
-        layer.weight.value.withUnsafeBufferPointer { w in
-            Scalar.gemm(.none, .none, m: rows, n: n, k: m, alpha: 1, a: dy, lda: m, b: w.baseAddress!, ldb: n, beta: 0, c: dx, ldc: n)
         }
     }
 }
