@@ -180,7 +180,7 @@ extension SSMBlock {
                                   means: UnsafeBufferPointer(mean), inverseStd: UnsafeBufferPointer(inv),
                                   into: UnsafeMutableBufferPointer(start: dx, count: rows * H),
                                   weightGradient: ws.normWeightSums.mutableBuffer, biasGradient: ws.normBiasSums.mutableBuffer)
-        for i in 0..<(rows * H) { dx[i] += dh[i] }                                                          // residual
+        FusedKernels.accumulate(dh, into: dx, count: rows * H)                                              // residual
     }
 
     /// After the last pair's backward: ∂K' → the S4D parameters, and LayerNorm's ∂γ, ∂β.
@@ -214,13 +214,10 @@ extension SSMBlock {
                     let vp = ws.value.pointer + o, sp = ws.gate.pointer + o
                     Scalar.gemm(.none, .transpose, m: n, n: H, k: H, alpha: 1, a: ap, lda: H, b: wa, ldb: H, beta: 0, c: vp, ldc: H)  // a W_aᵀ
                     Scalar.gemm(.none, .transpose, m: n, n: H, k: H, alpha: 1, a: ap, lda: H, b: wb, ldb: H, beta: 0, c: mp, ldc: H)  // a W_bᵀ
-                    for i in 0..<n {
-                        let vi = vp + i * H, mi = mp + i * H
-                        for j in 0..<H { vi[j] += ba[j]; mi[j] += bb[j] }
-                    }
+                    FusedKernels.addRowVector(ba, to: vp, rows: n, width: H)
+                    FusedKernels.addRowVector(bb, to: mp, rows: n, width: H)
                     VectorMath.sigmoid(UnsafeBufferPointer(start: mp, count: n * H), into: UnsafeMutableBufferPointer(start: sp, count: n * H))
-                    let xp = x + r0 * H, yp = out + r0 * H
-                    for i in 0..<(n * H) { yp[i] = xp[i] + vp[i] * sp[i] }
+                    FusedKernels.addProduct(x + r0 * H, vp, sp, into: out + r0 * H, count: n * H)
                 }
             }
         }
@@ -241,29 +238,13 @@ extension SSMBlock {
                     for r0 in stride(from: 0, to: rows, by: step) {
                         let n = Swift.min(step, rows - r0), count = n * H, o = (firstRow + r0) * H
                         let gi = dh + r0 * H, vp = ws.value.pointer + o, sp = ws.gate.pointer + o, ap = ws.activation.pointer + o
-                        for i in 0..<n {                                                               // dm rows [dm_a | dm_b]
-                            let g = gi + i * H, vr = vp + i * H, sr = sp + i * H, dmr = dm + i * 2 * H
-                            for j in 0..<H {
-                                let sj = sr[j]
-                                dmr[j] = g[j] * sj
-                                dmr[H + j] = g[j] * vr[j] * sj * (1 - sj)
-                            }
-                        }
-                        withUnsafeTemporaryAllocation(of: Scalar.self, capacity: 2 * H) { sums in    // ∂b += Σ dm
-                            let sm = sums.baseAddress!
-                            sm.initialize(repeating: 0, count: 2 * H)
-                            for i in 0..<n {
-                                let dmr = dm + i * 2 * H
-                                for j in 0..<(2 * H) { sm[j] += dmr[j] }
-                            }
-                            for j in 0..<(2 * H) { gba[j] += sm[j] }
-                        }
+                        FusedKernels.gluBackward(gi, value: vp, gate: sp, rows: n, width: H, into: dm)    // dm rows [dm_a | dm_b]
+                        FusedKernels.accumulateColumnSums(dm, rows: n, width: 2 * H, into: gba)            // ∂b += Σ dm
                         Scalar.gemm(.transpose, .none, m: 2 * H, n: H, k: n, alpha: 1, a: dm, lda: 2 * H,
                                     b: ap, ldb: H, beta: 1, c: gw.baseAddress!, ldc: H)                   // ∂W += dmᵀ a
                         Scalar.gemm(.none, .none, m: n, n: H, k: 2 * H, alpha: 1, a: dm, lda: 2 * H,
                                     b: w.baseAddress!, ldb: H, beta: 0, c: dap, ldc: H)                 // da = dm W
-                        let dr = ws.derivative.pointer + o, out = dy + r0 * H
-                        for i in 0..<count { out[i] = dap[i] * dr[i] }                                     // dy = da ⊙ a'
+                        FusedKernels.multiply(dap, ws.derivative.pointer + o, into: dy + r0 * H, count: count)  // dy = da ⊙ a'
                     }
                 }
             }

@@ -170,10 +170,7 @@ extension SSMModel {
                     }
                 } else {
                     Scalar.gemm(.none, .transpose, m: rows, n: m, k: n, alpha: 1, a: x, lda: n, b: w, ldb: n, beta: 0, c: y, ldc: m)
-                    for r in 0..<rows {
-                        let yr = y + r * m
-                        for j in 0..<m { yr[j] += b[j] }
-                    }
+                    FusedKernels.addRowVector(b, to: y, rows: rows, width: m)
                 }
             }
         }
@@ -212,11 +209,7 @@ extension SSMModel {
                             for i in 0..<n { gw[i] += t[i] }
                         } else {
                             Scalar.gemm(.transpose, .none, m: m, n: n, k: rows, alpha: 1, a: dy, lda: m, b: x, ldb: n, beta: 1, c: gw, ldc: n)
-                            for r in 0..<rows {
-                                let gr = dy + r * m
-                                for j in 0..<m { s[j] += gr[j] }
-                            }
-                            for j in 0..<m { gb[j] += s[j] }
+                            FusedKernels.accumulateColumnSums(dy, rows: rows, width: m, into: gb)
                             Scalar.gemm(.none, .none, m: rows, n: n, k: m, alpha: 1, a: dy, lda: m, b: w, ldb: n, beta: 0, c: dx, ldc: n)
                         }
                     }

@@ -1,0 +1,98 @@
+// FusedKernels.swift — the element-wise loops of the fused SSM block and model, written on
+// `Scalar.Lanes` (8 Float / 4 Double lanes) with a scalar tail.
+//
+// Plain `for` loops over several unsafe pointers were left scalar by LLVM in the fused
+// backward (it could not rule out aliasing between the outputs and the inputs), so each loop
+// here loads and stores lane groups explicitly. The arithmetic per element is the same as the
+// layered path's (same operations, same order), so results agree to the bit where the inputs do.
+
+enum FusedKernels {
+    /// `y[i] = x[i] + v[i] · s[i]` (the GLU output plus the residual).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func addProduct<S: NeuralScalar>(_ x: UnsafePointer<S>, _ v: UnsafePointer<S>, _ s: UnsafePointer<S>,
+                                            into y: UnsafeMutablePointer<S>, count: Int) {
+        let w = S.Lanes.scalarCount, full = count - count % w
+        var i = 0
+        while i < full {
+            VectorMath.store(VectorMath.load(x + i) + VectorMath.load(v + i) * VectorMath.load(s + i), y + i)
+            i += w
+        }
+        while i < count { y[i] = x[i] + v[i] * s[i]; i += 1 }
+    }
+
+    /// `c[i] = a[i] · b[i]`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func multiply<S: NeuralScalar>(_ a: UnsafePointer<S>, _ b: UnsafePointer<S>, into c: UnsafeMutablePointer<S>, count: Int) {
+        let w = S.Lanes.scalarCount, full = count - count % w
+        var i = 0
+        while i < full { VectorMath.store(VectorMath.load(a + i) * VectorMath.load(b + i), c + i); i += w }
+        while i < count { c[i] = a[i] * b[i]; i += 1 }
+    }
+
+    /// `y[i] += x[i]`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func accumulate<S: NeuralScalar>(_ x: UnsafePointer<S>, into y: UnsafeMutablePointer<S>, count: Int) {
+        let w = S.Lanes.scalarCount, full = count - count % w
+        var i = 0
+        while i < full { VectorMath.store(VectorMath.load(y + i) + VectorMath.load(x + i), y + i); i += w }
+        while i < count { y[i] += x[i]; i += 1 }
+    }
+
+    /// `p[r][j] += b[j]` for `rows` rows of `width`.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func addRowVector<S: NeuralScalar>(_ b: UnsafePointer<S>, to p: UnsafeMutablePointer<S>, rows: Int, width n: Int) {
+        let w = S.Lanes.scalarCount, full = n - n % w
+        for r in 0..<rows {
+            let row = p + r * n
+            var j = 0
+            while j < full { VectorMath.store(VectorMath.load(row + j) + VectorMath.load(b + j), row + j); j += w }
+            while j < n { row[j] += b[j]; j += 1 }
+        }
+    }
+
+    /// `sums[j] += Σ_r p[r][j]` for `rows` rows of `width` (summed per call in a local row first).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func accumulateColumnSums<S: NeuralScalar>(_ p: UnsafePointer<S>, rows: Int, width n: Int, into sums: UnsafeMutablePointer<S>) {
+        let w = S.Lanes.scalarCount, full = n - n % w
+        withUnsafeTemporaryAllocation(of: S.self, capacity: Swift.max(1, n)) { scratch in
+            let acc = scratch.baseAddress!
+            acc.initialize(repeating: 0, count: n)
+            for r in 0..<rows {
+                let row = p + r * n
+                var j = 0
+                while j < full { VectorMath.store(VectorMath.load(acc + j) + VectorMath.load(row + j), acc + j); j += w }
+                while j < n { acc[j] += row[j]; j += 1 }
+            }
+            for j in 0..<n { sums[j] += acc[j] }
+        }
+    }
+
+    /// GLU's backward for `rows` rows of width n: dm[r] = [g ⊙ s | g ⊙ v ⊙ s ⊙ (1 − s)] (rows of 2n)
+    /// from g, v, s (rows of n).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func gluBackward<S: NeuralScalar>(_ g: UnsafePointer<S>, value v: UnsafePointer<S>, gate s: UnsafePointer<S>,
+                                             rows: Int, width n: Int, into dm: UnsafeMutablePointer<S>) {
+        let w = S.Lanes.scalarCount, full = n - n % w, one = S.Lanes(repeating: 1)
+        for r in 0..<rows {
+            let gr = g + r * n, vr = v + r * n, sr = s + r * n, da = dm + r * 2 * n, db = da + n
+            var j = 0
+            while j < full {
+                let gv = VectorMath.load(gr + j), sv = VectorMath.load(sr + j)
+                VectorMath.store(gv * sv, da + j)
+                VectorMath.store(gv * VectorMath.load(vr + j) * sv * (one - sv), db + j)
+                j += w
+            }
+            while j < n {
+                da[j] = gr[j] * sr[j]
+                db[j] = gr[j] * vr[j] * sr[j] * (1 - sr[j])
+                j += 1
+            }
+        }
+    }
+}
