@@ -95,4 +95,50 @@ enum FusedKernels {
             }
         }
     }
+
+    /// Σ_i a[i] b[i], in lane-wise partial sums (so the sum's rounding differs from a serial loop's).
+    /// - Complexity: O(count).
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func dot<S: NeuralScalar>(_ a: UnsafePointer<S>, _ b: UnsafePointer<S>, count: Int) -> S {
+        let w = S.Lanes.scalarCount, full = count - count % w
+        var acc = S.Lanes()
+        var i = 0
+        while i < full { acc += VectorMath.load(a + i) * VectorMath.load(b + i); i += w }
+        var total = acc.sum()
+        while i < count { total += a[i] * b[i]; i += 1 }
+        return total
+    }
+
+    /// Backward of the outer product y[r] = x[r] w + b (one input feature) in one pass over
+    /// g = ∂L/∂y (rows of `width`): biasSums[j] += Σ_r g[r][j], weightSums[j] += Σ_r g[r][j] x[r],
+    /// inputGradient[r] = g[r] · w.
+    /// - Complexity: O(rows · width), one read of g.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func outerProductBackward<S: NeuralScalar>(_ g: UnsafePointer<S>, input x: UnsafePointer<S>, weight w: UnsafePointer<S>,
+                                                      rows: Int, width n: Int, biasSums: UnsafeMutablePointer<S>,
+                                                      weightSums: UnsafeMutablePointer<S>, inputGradient dx: UnsafeMutablePointer<S>) {
+        let lanes = S.Lanes.scalarCount, full = n - n % lanes
+        for r in 0..<rows {
+            let gr = g + r * n, xr = x[r], xl = S.Lanes(repeating: xr)
+            var acc = S.Lanes()
+            var j = 0
+            while j < full {
+                let gv = VectorMath.load(gr + j)
+                VectorMath.store(VectorMath.load(biasSums + j) + gv, biasSums + j)
+                VectorMath.store(VectorMath.load(weightSums + j) + gv * xl, weightSums + j)
+                acc += gv * VectorMath.load(w + j)
+                j += lanes
+            }
+            var total = acc.sum()
+            while j < n {
+                biasSums[j] += gr[j]
+                weightSums[j] += gr[j] * xr
+                total += gr[j] * w[j]
+                j += 1
+            }
+            dx[r] = total
+        }
+    }
 }

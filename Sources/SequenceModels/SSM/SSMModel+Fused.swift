@@ -162,12 +162,7 @@ extension SSMModel {
                         for j in 0..<m { yr[j] = xr * w[j] + b[j] }
                     }
                 } else if m == 1 {
-                    for r in 0..<rows {
-                        let xr = x + r * n
-                        var acc: Scalar = 0
-                        for i in 0..<n { acc += xr[i] * w[i] }
-                        y[r] = acc + b[0]
-                    }
+                    for r in 0..<rows { y[r] = FusedKernels.dot(x + r * n, w, count: n) + b[0] }
                 } else {
                     Scalar.gemm(.none, .transpose, m: rows, n: m, k: n, alpha: 1, a: x, lda: n, b: w, ldb: n, beta: 0, c: y, ldc: m)
                     FusedKernels.addRowVector(b, to: y, rows: rows, width: m)
@@ -192,12 +187,8 @@ extension SSMModel {
                         let s = scratch.baseAddress!, t = s + Swift.max(m, n)                 // Σ dy, Σ dy ⊗ x
                         s.initialize(repeating: 0, count: 2 * Swift.max(m, n))
                         if n == 1 {
-                            for r in 0..<rows {                                                // one pass over dy
-                                let gr = dy + r * m, xr = x[r]
-                                var acc: Scalar = 0
-                                for j in 0..<m { s[j] += gr[j]; t[j] += gr[j] * xr; acc += gr[j] * w[j] }
-                                dx[r] = acc
-                            }
+                            FusedKernels.outerProductBackward(dy, input: x, weight: w, rows: rows, width: m,
+                                                              biasSums: s, weightSums: t, inputGradient: dx)   // one pass over dy
                             for j in 0..<m { gb[j] += s[j]; gw[j] += t[j] }
                         } else if m == 1 {
                             for r in 0..<rows {
