@@ -141,4 +141,58 @@ enum FusedKernels {
             dx[r] = total
         }
     }
+
+    /// The backward of a one-output head over an affine LayerNorm, `y[r] = z[r] · w + b`,
+    /// `z[r] = γ ⊙ x̂[r] + β`, `x̂[r] = (x[r] − μ_r) σ_r⁻¹`, for rows of `width` n, without forming
+    /// z or ∂z. With d = ∂ℓ/∂y[r] (a scalar per row), ∂z[r] = d w, so the LayerNorm backward's
+    /// g = ∂z ⊙ γ = d (w ⊙ γ) and
+    ///     ∂x[r] = σ_r⁻¹ (g − mean_j g − x̂[r] mean_j(g ⊙ x̂[r])),   mean_j g = d Σ(w ⊙ γ) / n,
+    /// while every parameter gradient is a combination of A = Σ_r d x̂[r] and S = Σ_r d:
+    ///     ∂w = γ ⊙ A + β S,  ∂b = S,  ∂γ = w ⊙ A,  ∂β = w S  (the caller forms these).
+    /// Adds the rows' d x̂[r] to `sums` (n) and returns their Σ d. The sums are regrouped relative
+    /// to the layered path (LayerNorm forward, head backward, LayerNorm backward), so results
+    /// agree up to rounding, not to the bit.
+    /// - Complexity: O(rows · width), two passes over each row of x (in cache) instead of six.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func normHeadBackward<S: NeuralScalar>(_ x: UnsafePointer<S>, outputGradient dy: UnsafePointer<S>, rows: Int, width n: Int,
+                                                  means: UnsafePointer<S>, inverseStd: UnsafePointer<S>,
+                                                  scaledWeight wg: UnsafePointer<S>, scaledWeightSum: S,
+                                                  sums: UnsafeMutablePointer<S>, into dx: UnsafeMutablePointer<S>) -> S {
+        let lanes = S.Lanes.scalarCount, full = n - n % lanes, inverseN = 1 / S(n)
+        var total: S = 0
+        for r in 0..<rows {
+            let row = x + r * n, out = dx + r * n, d = dy[r], mean = means[r], inv = inverseStd[r]
+            let meanL = S.Lanes(repeating: mean), invL = S.Lanes(repeating: inv), dL = S.Lanes(repeating: d)
+            var acc = S.Lanes(), tail: S = 0
+            var j = 0
+            while j < full {                                                   // A += d x̂, Σ (w ⊙ γ) x̂
+                let xhat = (VectorMath.load(row + j) - meanL) * invL
+                VectorMath.store(VectorMath.load(sums + j) + dL * xhat, sums + j)
+                acc += VectorMath.load(wg + j) * xhat
+                j += lanes
+            }
+            while j < n {
+                let xhat = (row[j] - mean) * inv
+                sums[j] += d * xhat
+                tail += wg[j] * xhat
+                j += 1
+            }
+            let meanG = d * scaledWeightSum * inverseN, meanGH = d * (acc.sum() + tail) * inverseN
+            let meanGL = S.Lanes(repeating: meanG), meanGHL = S.Lanes(repeating: meanGH)
+            j = 0
+            while j < full {
+                let xhat = (VectorMath.load(row + j) - meanL) * invL
+                VectorMath.store(invL * (dL * VectorMath.load(wg + j) - meanGL - xhat * meanGHL), out + j)
+                j += lanes
+            }
+            while j < n {
+                let xhat = (row[j] - mean) * inv
+                out[j] = inv * (d * wg[j] - meanG - xhat * meanGH)
+                j += 1
+            }
+            total += d
+        }
+        return total
+    }
 }

@@ -11,7 +11,9 @@
 //   forward, per pair:  h = u W_inᵀ + b_in;  h = block_k(h) for each block;
 //                       z = LayerNorm(h);  y = z W_outᵀ + b_out
 //   backward, per pair: z again;  ∂W_out += dyᵀ z, ∂b_out += Σ dy, dz = dy W_out;
-//                       dh = LayerNorm'(dz);  dh = block_k'(dh) from the last block to the first;
+//                       dh = LayerNorm'(dz)  (for one output over an affine LayerNorm, these
+//                       three in one kernel without z or dz: FusedKernels.normHeadBackward);
+//                       dh = block_k'(dh) from the last block to the first;
 //                       ∂W_in += dhᵀ u, ∂b_in += Σ dh, du = dh W_in
 // The layered path (`executionPath = .layered`, the children one after another over the whole
 // batch) is the reference the tests compare with; pooled models, and models whose blocks cannot
@@ -28,6 +30,7 @@ final class FusedModelWorkspace<Scalar: NeuralScalar & FFTScalar> {
     private(set) var means = Workspace<Scalar>(count: 0), inverseStd = Workspace<Scalar>(count: 0)   // (B·L)
     private(set) var pair0 = Workspace<Scalar>(count: 0), pair1 = Workspace<Scalar>(count: 0), pair2 = Workspace<Scalar>(count: 0)  // (2L, H)
     private(set) var normWeightSums = Workspace<Scalar>(count: 0), normBiasSums = Workspace<Scalar>(count: 0)  // (H)
+    private(set) var headSums = Workspace<Scalar>(count: 0)   // (H): a pair's Σ d x̂ (normHeadBackward)
     var input: Tensor<Scalar>?
 
     func prepare(batch B: Int, length L: Int, width H: Int, depth: Int) {
@@ -37,7 +40,7 @@ final class FusedModelWorkspace<Scalar: NeuralScalar & FFTScalar> {
         lastOutput = Workspace(count: B * L * H)
         means = Workspace(count: B * L); inverseStd = Workspace(count: B * L)
         pair0 = Workspace(count: 2 * L * H); pair1 = Workspace(count: 2 * L * H); pair2 = Workspace(count: 2 * L * H)
-        normWeightSums = Workspace(count: H); normBiasSums = Workspace(count: H)
+        normWeightSums = Workspace(count: H); normBiasSums = Workspace(count: H); headSums = Workspace(count: H)
     }
 }
 
@@ -101,6 +104,14 @@ extension SSMModel {
         precondition(dy.shape == [B, L, O], "SSMModel.backward: gradient \(dy.shape) for output \([B, L, O])") // invariant: shapes checked by caller
         gradientBuffer.resize(to: u.shape)
         let eps = Scalar(norm.epsilon), gamma = norm.weight?.value, beta = norm.bias?.value
+        // One output over an affine LayerNorm: the head's and the norm's backward in one kernel
+        // (FusedKernels.normHeadBackward), from w ⊙ γ and its sum.
+        var scaledWeight: [Scalar] = []
+        if O == 1, let gamma, beta != nil {
+            let w = output.weight.value.scalars, g = gamma.scalars
+            scaledWeight = (0..<H).map { w[$0] * g[$0] }
+        }
+        let scaledWeightSum = scaledWeight.reduce(0, +)
         u.withUnsafeBufferPointer { pu in
             dy.withUnsafeBufferPointer { pg in
                 gradientBuffer.withUnsafeMutableBufferPointer { pdu in
@@ -110,15 +121,26 @@ extension SSMModel {
                         let h = UnsafeBufferPointer(start: ws.lastOutput.pointer + o, count: rows * H)
                         let mean = UnsafeMutableBufferPointer(start: ws.means.pointer + row0, count: rows)
                         let inv = UnsafeMutableBufferPointer(start: ws.inverseStd.pointer + row0, count: rows)
-                        let z = ws.pair1.pointer, dz = ws.pair2.pointer
-                        LayerNormKernels.forward(h, rows: rows, size: H, epsilon: eps, gamma: gamma, beta: beta,
-                                                 into: UnsafeMutableBufferPointer(start: z, count: rows * H), means: mean, inverseStd: inv)   // z again
-                        projectBackward(output, input: z, outputGradient: gp + row0 * O, rows: rows, into: dz)
                         var dh = ws.pair0.pointer, spare = ws.pair1.pointer
-                        LayerNormKernels.backward(h, outputGradient: UnsafeBufferPointer(start: dz, count: rows * H), rows: rows, size: H, gamma: gamma,
-                                                  means: UnsafeBufferPointer(mean), inverseStd: UnsafeBufferPointer(inv),
-                                                  into: UnsafeMutableBufferPointer(start: dh, count: rows * H),
-                                                  weightGradient: ws.normWeightSums.mutableBuffer, biasGradient: ws.normBiasSums.mutableBuffer)
+                        if scaledWeight.isEmpty {
+                            let z = ws.pair1.pointer, dz = ws.pair2.pointer
+                            LayerNormKernels.forward(h, rows: rows, size: H, epsilon: eps, gamma: gamma, beta: beta,
+                                                     into: UnsafeMutableBufferPointer(start: z, count: rows * H), means: mean, inverseStd: inv)   // z again
+                            projectBackward(output, input: z, outputGradient: gp + row0 * O, rows: rows, into: dz)
+                            LayerNormKernels.backward(h, outputGradient: UnsafeBufferPointer(start: dz, count: rows * H), rows: rows, size: H, gamma: gamma,
+                                                      means: UnsafeBufferPointer(mean), inverseStd: UnsafeBufferPointer(inv),
+                                                      into: UnsafeMutableBufferPointer(start: dh, count: rows * H),
+                                                      weightGradient: ws.normWeightSums.mutableBuffer, biasGradient: ws.normBiasSums.mutableBuffer)
+                        } else {
+                            let sums = ws.headSums.pointer
+                            sums.update(repeating: 0, count: H)
+                            let total = scaledWeight.withUnsafeBufferPointer { wg in
+                                FusedKernels.normHeadBackward(h.baseAddress!, outputGradient: gp + row0, rows: rows, width: H,
+                                                              means: ws.means.pointer + row0, inverseStd: ws.inverseStd.pointer + row0,
+                                                              scaledWeight: wg.baseAddress!, scaledWeightSum: scaledWeightSum, sums: sums, into: dh)
+                            }
+                            foldNormHeadSums(sums, total: total)
+                        }
                         for k in blocks.indices.reversed() {
                             let x: UnsafeMutablePointer<Scalar>
                             if k > 0 {
@@ -142,6 +164,30 @@ extension SSMModel {
         }
         ws.input = nil
         return gradientBuffer
+    }
+
+    /// The parameter gradients of `FusedKernels.normHeadBackward` for one pair, from A = Σ d x̂
+    /// (`sums`) and S = Σ d (`total`): ∂w += γ ⊙ A + β S, ∂b += S, and the LayerNorm sums
+    /// ∂γ += w ⊙ A, ∂β += w S.
+    func foldNormHeadSums(_ a: UnsafePointer<Scalar>, total s: Scalar) {
+        guard let gamma = norm.weight?.value, let beta = norm.bias?.value, let bias = output.bias else {
+            preconditionFailure("SSMModel: fused head backward without an affine LayerNorm or a head bias") // invariant: checked by fusedBackward and canFuse
+        }
+        let H = configuration.width, ws = fusedWorkspace, dGamma = ws.normWeightSums.pointer, dBeta = ws.normBiasSums.pointer
+        gamma.withUnsafeBufferPointer { g in
+            beta.withUnsafeBufferPointer { b in
+                output.weight.value.withUnsafeBufferPointer { w in
+                    output.weight.gradient.withUnsafeMutableBufferPointer { gw in
+                        for j in 0..<H {
+                            gw[j] += g[j] * a[j] + b[j] * s
+                            dGamma[j] += w[j] * a[j]
+                            dBeta[j] += w[j] * s
+                        }
+                    }
+                }
+            }
+        }
+        bias.gradient.withUnsafeMutableBufferPointer { $0[0] += s }
     }
 
     /// `y = x Wᵀ + b` for `rows` rows of a biased `Linear` (x (rows, in), y (rows, out)): a gemm,
