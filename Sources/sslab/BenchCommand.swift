@@ -26,6 +26,8 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("ssm-hidden"), help: "Widths H for ssm_step.") var ssmHidden: LengthList?
     @Option(name: .customLong("ssm-L"), help: "Training lengths for ssm_step.") var ssmL: LengthList?
     @Option(name: .customLong("ssm-step-L"), help: "Recurrent-mode lengths for ssm_step.") var ssmStepL: LengthList?
+    @Option(name: .customLong("lstm-hidden"), help: "Hidden sizes for lstm_step.") var lstmHidden: LengthList?
+    @Option(name: .customLong("lstm-seq"), help: "Sequence lengths for lstm_step (the peers' --lstm-seq; default 128), one run each.") var lstmSeq: LengthList?
     @Option(name: .customLong("attn-T"), help: "Sequence lengths for attention.") var attnT: LengthList?
     @Option(name: .customLong("attn-heads"), help: "Head counts for attention.") var attnHeads: LengthList?
     @Option(help: "Only peers whose name contains one of these (comma list).") var peers: String?
@@ -56,6 +58,9 @@ struct Bench: ParsableCommand {
         if let v = ssmHidden?.values { opts.ssmHidden = v }
         if let v = ssmL?.values { opts.ssmL = v }
         if let v = ssmStepL?.values { opts.ssmStepL = v }
+        if let v = lstmHidden?.values { opts.lstmHidden = v }
+        let lstmLengths = lstmSeq?.values ?? [opts.lstmSeq]
+        if let bad = lstmLengths.first(where: { $0 < 1 }) { throw ValidationError("--lstm-seq lengths must be ≥ 1, got \(bad)") }
         if let v = attnT?.values { opts.attnT = v }
         if let v = attnHeads?.values { opts.attnHeads = v }
         if let mimo { opts.mimo = try parseTriples(mimo) }
@@ -71,7 +76,17 @@ struct Bench: ParsableCommand {
             FileHandle.standardOutput.write(Data((line + "\n").utf8))
             lines.append(line)
         }
-        for w in names { try w.run(opts, emit: emit) }
+        for w in names {
+            if w == .lstmStep {
+                for length in lstmLengths {
+                    var o = opts
+                    o.lstmSeq = length
+                    try w.run(o, emit: emit)
+                }
+            } else {
+                try w.run(opts, emit: emit)
+            }
+        }
         if let output { try AtomicFile.write(lines.joined(separator: "\n") + "\n", to: output) }
     }
 

@@ -13,13 +13,16 @@
 // Training runs the whole sequence at once (convolution mode):
 //   1. parameters → (Ā, B̄, W = C B̄)              S4D+Discretization.swift      O(H P)
 //   2. K (H, L) by Vandermonde products           VandermondeKernel.swift       O(H P L) in GEMMs
-//   3. y = K * u per (batch, channel) by FFT      Spectral.BatchedCausalConvolver, Float or
-//      (length ≥ 2L − 1, so no wrap-around)        Double, O(B H L log L)
-//   4. y += D u
-// Backward runs the same steps in reverse: the convolver's adjoints give ∂ℓ/∂u and ∂ℓ/∂K,
-// the Vandermonde adjoint gives ∂ℓ/∂W and ∂ℓ/∂Ā, the discretisation's derivative the
-// parameter gradients. Steps 1–2 and their adjoints run in Double whatever `Scalar` is (they
-// cost O(H P L), and Double keeps z^l free of Float underflow for long L).
+//   3. K'[h][0] = K[h][0] + D[h]                  (D u is the kernel's tap 0)
+//   4. y = K' * u per (batch, channel) by FFT     TimeMajorConvolver.swift, Float or Double,
+//      (length ≥ 2L − 1, so no wrap-around)        O(B H L log L), in cache-sized tiles
+// Backward runs the same steps in reverse: the convolver's adjoints give ∂ℓ/∂u and ∂ℓ/∂K'
+// (whose tap 0 is ∂ℓ/∂D), the Vandermonde adjoint gives ∂ℓ/∂W and ∂ℓ/∂Ā, the
+// discretisation's derivative the parameter gradients. Steps 1–2 and their adjoints run in
+// Double whatever `Scalar` is (they cost O(H P L), and Double keeps z^l free of Float underflow
+// for long L). The reference path (`convolutionPath = .transposed`, S4D+TransposedPath.swift)
+// transposes to (B, H, L), convolves with Spectral's `BatchedCausalConvolver` and adds D u
+// separately.
 //
 // Recurrent mode (inference, O(H P) per step independent of L): `S4DCell`, S4D+Recurrent.swift.
 
@@ -38,6 +41,10 @@ import Spectral
 /// * "D" (H) — skip, initialised N(0, 1); default group
 /// The SSM group (`S4DConfiguration.ssmGroup`) has its own learning rate and no weight decay.
 ///
+/// Forward cache: a reference to the input (released by `backward`, one backward per forward)
+/// and the discrete system. The output and input-gradient buffers are reused across calls
+/// (`Tensor.resize(to:)`), as are the convolver's workspaces while (batch, length) stay the same.
+///
 /// - Complexity: forward O(H P L) kernel + O(B H L log L) convolution; backward twice that.
 public final class S4D<Scalar: NeuralScalar & FFTScalar>: Layer {
     public let configuration: S4DConfiguration
@@ -55,15 +62,24 @@ public final class S4D<Scalar: NeuralScalar & FFTScalar>: Layer {
     public let skip: Parameter<Scalar>
     public var mode: LayerMode = .training
 
-    /// Forward cache and workspaces (reused while (B, L) stay the same).
-    private var inputShape: [Int]?
-    private var input = Tensor<Scalar>(shape: [0])
-    private var system: S4DDiscreteSystem?
-    private var convolver: BatchedCausalConvolver<Scalar>?
-    private var transposedInput: [Scalar] = []      // (B, H, L)
-    private var transposedOutput: [Scalar] = []     // (B, H, L)
-    private var kernelScalars: [Scalar] = []        // (H, L)
-    private var kernelGradient: [Scalar] = []       // (H, L)
+    /// How convolution mode runs (`.tiled` by default; `.transposed` is the reference path).
+    /// Results agree to rounding. Takes effect at the next `forward`.
+    public var convolutionPath: S4DConvolutionPath = .tiled
+
+    /// Forward cache: the input (released by `backward`), the discrete system, the path taken.
+    var input: Tensor<Scalar>?
+    var system: S4DDiscreteSystem?
+    var forwardPath: S4DConvolutionPath = .tiled
+    /// Output and input-gradient buffers, reused across calls (`Tensor.resize(to:)`).
+    var outputBuffer = Tensor<Scalar>(shape: [0])
+    var gradientBuffer = Tensor<Scalar>(shape: [0])
+    /// Workspaces, reused while (B, L) stay the same.
+    var tiledConvolver: TimeMajorConvolver<Scalar>?
+    var kernelScalars: [Scalar] = []                // (H, L): K with D folded into tap 0 (tiled path)
+    var kernelGradient: [Scalar] = []               // (H, L)
+    var convolver: BatchedCausalConvolver<Scalar>?  // transposed path
+    var transposedInput: [Scalar] = []              // (B, H, L)
+    var transposedOutput: [Scalar] = []             // (B, H, L)
 
     /// A layer with the S4D initialisation: log Δ ~ U(log dtMin, log dtMax) per channel (drawn
     /// first), then C (re, im interleaved, each N(0, ½)), then D ~ N(0, 1); A and B from
@@ -113,89 +129,118 @@ public final class S4D<Scalar: NeuralScalar & FFTScalar>: Layer {
         discreteSystem().vandermonde.kernel(length: length, method: method)
     }
 
+    /// y = K * u + D u per channel, in convolution mode.
+    ///
+    /// The tiled path folds D into the kernel's first tap, `K'[h][0] = K[h][0] + D[h]`, so
+    /// `y = K' * u` in one convolution; then `∂ℓ/∂D[h] = ∂ℓ/∂K'[h][0]` and `∂ℓ/∂K = ∂ℓ/∂K'`.
+    /// - Complexity: O(H P L) kernel + O(B H L log L) convolution.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
         precondition(x.rank == 3 && x.shape[2] == channels, "S4D(H: \(channels)) needs (batch, time, \(channels)), got \(x.shape)") // invariant: shapes checked by caller
-        let B = x.shape[0], L = x.shape[1], H = channels
-        let sys = discreteSystem()
-        let k = sys.vandermonde.kernel(length: L)                               // (H, L) Double
-        prepareWorkspaces(batch: B, length: L)
-        let tiny = Double(Scalar.leastNormalMagnitude)
-        for i in 0..<(H * L) { kernelScalars[i] = Swift.abs(k[i]) < tiny ? 0 : Scalar(k[i]) }   // no subnormal taps
-        x.withUnsafeBufferPointer { px in
-            transposedInput.withUnsafeMutableBufferPointer { SSMLayout.transpose(px, rows: B, a: L, b: H, into: $0) }   // (B, H, L)
-        }
-        let conv = convolver!
-        transposedInput.withUnsafeBufferPointer { u in
-            kernelScalars.withUnsafeBufferPointer { kk in
-                transposedOutput.withUnsafeMutableBufferPointer { y in conv.forward(u, kernels: kk, into: y) }     // (B, H, L)
-            }
-        }
-        let d = skip.value
-        let y = Tensor<Scalar>(shape: x.shape) { out in                        // (B, L, H) = K * u + D u
-            transposedOutput.withUnsafeBufferPointer { yt in
-                x.withUnsafeBufferPointer { px in
-                    d.withUnsafeBufferPointer { pd in
-                        SSMLayout.transpose(yt, rows: B, a: H, b: L, adding: px, scaledBy: pd, into: out)
-                    }
-                }
-            }
+        let B = x.shape[0], L = x.shape[1]
+        input = nil                                                             // let a buffer we cached go first
+        let y: Tensor<Scalar>
+        switch convolutionPath {
+        case .tiled:
+            let conv = prepareTiledConvolution(batch: B, length: L)
+            outputBuffer.resize(to: x.shape)
+            x.withUnsafeBufferPointer { px in outputBuffer.withUnsafeMutableBufferPointer { conv.forward(px, into: $0) } }
+            y = outputBuffer
+        case .transposed:
+            let sys = discreteSystem()
+            system = sys
+            y = transposedForward(x, kernel: sys.vandermonde.kernel(length: L), batch: B, length: L)
         }
         input = x
-        inputShape = x.shape
-        system = sys
+        forwardPath = convolutionPath
         return y
     }
 
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
-        guard let shape = inputShape, let sys = system, let conv = convolver else { preconditionFailure("S4D.backward called before forward") } // invariant: forward/backward pairing
-        precondition(dy.shape == shape, "S4D.backward: gradient \(dy.shape) for input \(shape)") // invariant: shapes checked by caller
-        let B = shape[0], L = shape[1], H = channels
-        // ∂ℓ/∂y in (B, H, L) (into transposedInput, whose forward contents the convolver no longer
-        // needs: it keeps the spectra), then the convolution adjoints: ∂ℓ/∂u (into
-        // transposedOutput) and ∂ℓ/∂K (into kernelGradient).
-        dy.withUnsafeBufferPointer { g in
-            transposedInput.withUnsafeMutableBufferPointer { SSMLayout.transpose(g, rows: B, a: L, b: H, into: $0) }
-        }
-        transposedInput.withUnsafeBufferPointer { g in
-            transposedOutput.withUnsafeMutableBufferPointer { gu in
-                kernelGradient.withUnsafeMutableBufferPointer { conv.backward(outputGradient: g, inputGradient: gu, kernelGradient: $0) }
-            }
-        }
-        // D: ∂ℓ/∂D[h] = Σ_{b,t} dy u (contiguous rows of H);  ∂ℓ/∂u = convolution adjoint + D dy.
-        var gD = [Scalar](repeating: 0, count: H)
-        input.withUnsafeBufferPointer { px in
+        guard let x = input else { preconditionFailure("S4D.backward called before forward (or twice after one forward)") } // invariant: forward/backward pairing
+        precondition(dy.shape == x.shape, "S4D.backward: gradient \(dy.shape) for input \(x.shape)") // invariant: shapes checked by caller
+        let B = x.shape[0], L = x.shape[1], H = channels
+        let dx: Tensor<Scalar>
+        switch forwardPath {
+        case .tiled:
+            guard let conv = tiledConvolver else { preconditionFailure("S4D: tiled backward without its convolver") } // invariant: set by forward
+            gradientBuffer.resize(to: x.shape)
             dy.withUnsafeBufferPointer { g in
-                gD.withUnsafeMutableBufferPointer { acc in
-                    for row in 0..<(B * L) { for h in 0..<H { acc[h] += g[row * H + h] * px[row * H + h] } }
+                x.withUnsafeBufferPointer { px in
+                    gradientBuffer.withUnsafeMutableBufferPointer { gx in
+                        kernelGradient.withUnsafeMutableBufferPointer { conv.backward(outputGradient: g, input: px, inputGradient: gx, kernelGradient: $0) }
+                    }
                 }
             }
+            dx = gradientBuffer
+            accumulateTiledKernelGradients(length: L)
+        case .transposed:
+            var gD = [Scalar](repeating: 0, count: H)
+            dx = transposedBackward(dy, input: x, skipGradient: &gD, batch: B, length: L)
+            accumulateKernelGradients(length: L, skip: gD)
         }
-        let d = skip.value
-        let dx = Tensor<Scalar>(shape: shape) { out in
-            transposedOutput.withUnsafeBufferPointer { gu in
-                dy.withUnsafeBufferPointer { g in
-                    d.withUnsafeBufferPointer { pd in SSMLayout.transpose(gu, rows: B, a: H, b: L, adding: g, scaledBy: pd, into: out) }
-                }
-            }
-        }
-        skip.gradient.withUnsafeMutableBufferPointer { dst in for h in 0..<H { dst[h] += gD[h] } }
-        // Kernel → (W, Ā) → parameters.
-        let (gW, gz) = sys.vandermonde.adjoint(kernelGradient: kernelGradient.map { Double($0) }, length: L)
-        accumulateDiscretizationGradients(sys, weights: gW, eigenvalues: gz)
+        input = nil                                                             // one backward per forward
         return dx
     }
 
-    private func prepareWorkspaces(batch B: Int, length L: Int) {
+    /// Tiled path, before the convolution: discretises the parameters (kept for the backward),
+    /// builds K' = K with D added to tap 0 (taps below the smallest normal flushed to 0) and
+    /// hands it to the (B, L) convolver, made or reused.
+    /// - Complexity: O(H P L) for the kernel, 2H FFTs for its spectrum.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func prepareTiledConvolution(batch B: Int, length L: Int) -> TimeMajorConvolver<Scalar> {
         let H = channels
-        if let c = convolver, c.batch == B, c.length == L { return }
-        convolver = BatchedCausalConvolver<Scalar>(batch: B, channels: H, length: L)
-        transposedInput = [Scalar](repeating: 0, count: B * H * L)
-        transposedOutput = transposedInput
-        kernelScalars = [Scalar](repeating: 0, count: H * L)
-        kernelGradient = kernelScalars
+        let sys = discreteSystem()
+        system = sys
+        let k = sys.vandermonde.kernel(length: L), d = sys.d                     // (H, L) Double
+        if tiledConvolver == nil || tiledConvolver!.batch != B || tiledConvolver!.length != L {
+            tiledConvolver = TimeMajorConvolver<Scalar>(batch: B, length: L, channels: H)
+        }
+        if kernelScalars.count != H * L { kernelScalars = [Scalar](repeating: 0, count: H * L) }
+        if kernelGradient.count != H * L { kernelGradient = [Scalar](repeating: 0, count: H * L) }
+        let tiny = Double(Scalar.leastNormalMagnitude)
+        kernelScalars.withUnsafeMutableBufferPointer { ks in
+            for i in 0..<(H * L) { ks[i] = Swift.abs(k[i]) < tiny ? 0 : Scalar(k[i]) }   // no subnormal taps
+            if L > 0 { for h in 0..<H { ks[h * L] = Scalar(k[h * L] + d[h]) } }       // K'[h][0] = K[h][0] + D[h]
+        }
+        let conv = tiledConvolver!
+        kernelScalars.withUnsafeBufferPointer { conv.setKernels($0) }
+        return conv
     }
+
+    /// Tiled path, after the convolution adjoint left ∂ℓ/∂K' in `kernelGradient`: ∂ℓ/∂D[h] is its
+    /// tap 0, ∂ℓ/∂K the whole of it; adds the parameter gradients.
+    func accumulateTiledKernelGradients(length L: Int) {
+        let H = channels
+        var gD = [Scalar](repeating: 0, count: H)
+        if L > 0 { for h in 0..<H { gD[h] = kernelGradient[h * L] } }
+        accumulateKernelGradients(length: L, skip: gD)
+    }
+
+    /// Adds ∂ℓ/∂D and, from ∂ℓ/∂K in `kernelGradient`, the gradients of C, B, A and log Δ
+    /// (Vandermonde adjoint, then the discretisation's reverse mode) to the parameters.
+    /// - Complexity: O(H P L).
+    func accumulateKernelGradients(length L: Int, skip gD: [Scalar]) {
+        guard let sys = system else { preconditionFailure("S4D: kernel gradients without a forward") } // invariant: set by forward
+        let H = channels
+        skip.gradient.withUnsafeMutableBufferPointer { dst in for h in 0..<H { dst[h] += gD[h] } }
+        let (gW, gz) = sys.vandermonde.adjoint(kernelGradient: kernelGradient.map { Double($0) }, length: L)
+        accumulateDiscretizationGradients(sys, weights: gW, eigenvalues: gz)
+    }
+}
+
+/// How `S4D` runs its convolution mode. Both give the same values up to rounding (the tests
+/// compare them).
+public enum S4DConvolutionPath: String, Sendable, CaseIterable {
+    /// `TimeMajorConvolver`: tiles of 8 channels of one sequence go through gather, FFTs,
+    /// products and scatter in cache, on the (batch, time, channels) layout; D is folded into
+    /// the kernel's first tap. The default.
+    case tiled
+    /// The reference path: whole-tensor transposes to (batch, channels, time) around Spectral's
+    /// `BatchedCausalConvolver`, D u added separately (S4D+TransposedPath.swift).
+    case transposed
 }

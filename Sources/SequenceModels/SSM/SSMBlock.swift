@@ -9,7 +9,9 @@
 //                                             .glu:  GLU(Linear_{H→2H}(z))   (the S4 default)
 //                                             .gelu: GELU(Linear_{H→H}(z))
 //     y = x + z
-// Backward runs the chain in reverse and adds the residual's identity gradient.
+// Backward runs the chain in reverse and adds the residual's identity gradient. By default both
+// run one pair of sequences at a time through the whole chain (SSMBlock+Fused.swift), so the
+// intermediates stay in cache; `executionPath = .layered` runs the layers one after another.
 
 import LinearAlgebra
 import Spectral
@@ -39,6 +41,18 @@ public final class SSMBlock<Scalar: NeuralScalar & FFTScalar>: Layer {
     }
 
     private var children: [any Layer<Scalar>] { [norm, ssm, activation, dropout, mixing, mixingActivation, outputDropout] }
+    /// How forward and backward run (`.fused` by default; `.layered` is the reference).
+    /// Results agree to rounding. Takes effect at the next `forward`.
+    public var executionPath: SSMExecutionPath = .fused
+
+    /// Output and input-gradient buffers, reused across calls (`Tensor.resize(to:)` inside
+    /// `Tensor.add(_:_:into:)`); the residual sums go there instead of into a child's output.
+    var outputBuffer = Tensor<Scalar>(shape: [0])
+    var gradientBuffer = Tensor<Scalar>(shape: [0])
+    /// Caches and scratch of the fused path (SSMBlock+Fused.swift), and which path the last
+    /// forward took.
+    let workspace = FusedBlockWorkspace<Scalar>()
+    private var forwardWasFused = false
 
     /// A block of width `configuration.channels`. Draws from `rng` in order: the S4D layer, the
     /// mixing weights, then the two dropout seeds.
@@ -74,16 +88,19 @@ public final class SSMBlock<Scalar: NeuralScalar & FFTScalar>: Layer {
     }
 
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        forwardWasFused = canFuse
+        if forwardWasFused { return fusedForward(x) }
         var h = x
         for layer in children { h = layer.forward(h) }
-        h += x
-        return h
+        Tensor.add(h, x, into: &outputBuffer)
+        return outputBuffer
     }
 
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+        if forwardWasFused { return fusedBackward(dy) }
         var g = dy
         for layer in children.reversed() { g = layer.backward(g) }
-        g += dy
-        return g
+        Tensor.add(g, dy, into: &gradientBuffer)
+        return gradientBuffer
     }
 }

@@ -5,6 +5,8 @@
 // (batch, time, inputs) to (batch, time, outputs) (sequence-to-sequence regression); with
 // `.mean`/`.last` to (batch, outputs) (classification logits or one value per sequence).
 // Trained in convolution mode; `recurrentCell()` runs the same network one step at a time.
+// Without pooling, forward and backward run the whole network one pair of sequences at a time
+// (SSMModel+Fused.swift) unless `executionPath = .layered`.
 
 import LinearAlgebra
 import Spectral
@@ -97,6 +99,17 @@ public final class SSMModel<Scalar: NeuralScalar & FFTScalar>: Layer, SavableMod
 
     private var children: [any Layer<Scalar>] { [input] + blocks + [norm, pooling, output] }
 
+    /// How forward and backward run (`.fused` by default, SSMModel+Fused.swift; `.layered` is the
+    /// reference). Setting it sets every block's too. Results agree to rounding.
+    public var executionPath: SSMExecutionPath = .fused {
+        didSet { for block in blocks { block.executionPath = executionPath } }
+    }
+    /// Caches and buffers of the fused path, and which path the last forward took.
+    let fusedWorkspace = FusedModelWorkspace<Scalar>()
+    var outputBuffer = Tensor<Scalar>(shape: [0])
+    var gradientBuffer = Tensor<Scalar>(shape: [0])
+    private var forwardWasFused = false
+
     /// Builds the model with weights drawn from `SplitMix64(seed: seed)` in order: input
     /// projection, blocks, output projection.
     /// - Throws: `SequenceModelError.invalidConfiguration` naming the bad field.
@@ -129,12 +142,15 @@ public final class SSMModel<Scalar: NeuralScalar & FFTScalar>: Layer, SavableMod
     }
 
     public func forward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        forwardWasFused = canFuse
+        if forwardWasFused { return fusedForward(x) }
         var h = x
         for layer in children { h = layer.forward(h) }
         return h
     }
 
     public func backward(_ dy: Tensor<Scalar>) -> Tensor<Scalar> {
+        if forwardWasFused { return fusedBackward(dy) }
         var g = dy
         for layer in children.reversed() { g = layer.backward(g) }
         return g

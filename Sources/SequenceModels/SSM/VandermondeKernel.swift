@@ -140,24 +140,36 @@ public struct VandermondeKernel: Sendable {
     static let flushBelow = 1e-150
 
     /// For channel h: the right table R (2P × c) = [Re z^r ; Im z^r] and the coarse powers
-    /// z^(jc) (J × P, complex), flushed below `flushBelow`.
+    /// z^(jc) (J × P, complex), flushed below `flushBelow`. The P modes' power chains run side
+    /// by side (one step of every mode per round), so their multiplications overlap instead of
+    /// waiting on one serial chain.
     private func tables(_ h: Int, _ c: Int, _ J: Int, right: inout [Double], coarse: inout [Complex<Double>]) {
-        let P = modes, tiny = VandermondeKernel.flushBelow
-        for n in 0..<P {
-            let z = eigenvalues[h * P + n]
-            var p = Complex<Double>.one
-            for r in 0..<c {
-                right[n * c + r] = p.real
-                right[(P + n) * c + r] = p.imaginary
-                p = p * z
-                if p.length < tiny { p = .zero }
-            }
-            let zc = p                               // z^c
-            var q = Complex<Double>.one
-            for j in 0..<J {
-                coarse[j * P + n] = q
-                q = q * zc
-                if q.length < tiny { q = .zero }
+        // |p| < 1e-150 ⇔ |p|² < 1e-300 (normal): the squared test avoids a scaled hypot per power.
+        let P = modes, tiny2 = VandermondeKernel.flushBelow * VandermondeKernel.flushBelow
+        guard P > 0 else { return }
+        eigenvalues.withUnsafeBufferPointer { ev in
+            right.withUnsafeMutableBufferPointer { R in
+                coarse.withUnsafeMutableBufferPointer { Q in
+                    withUnsafeTemporaryAllocation(of: Complex<Double>.self, capacity: 2 * P) { work in
+                        let z = ev.baseAddress! + h * P, p = work.baseAddress!, q = p + P
+                        for n in 0..<P { p[n] = .one; q[n] = .one }
+                        for r in 0..<c {                        // p[n] = z_n^r
+                            for n in 0..<P {
+                                R[n * c + r] = p[n].real
+                                R[(P + n) * c + r] = p[n].imaginary
+                                let next = p[n] * z[n]
+                                p[n] = next.lengthSquared < tiny2 ? .zero : next
+                            }
+                        }
+                        for j in 0..<J {                        // p[n] = z_n^c, q[n] = z_n^(jc)
+                            for n in 0..<P {
+                                Q[j * P + n] = q[n]
+                                let next = q[n] * p[n]
+                                q[n] = next.lengthSquared < tiny2 ? .zero : next
+                            }
+                        }
+                    }
+                }
             }
         }
     }

@@ -1,0 +1,253 @@
+// SSMBlock+Fused.swift — the block's training step one pair of sequences at a time.
+//
+// The layered path runs each child over the whole batch: LayerNorm writes (B, L, H), the S4D
+// layer reads it and writes (B, L, H), GELU reads that and writes two more, the mixing Linear
+// writes (B, L, 2H) and adds its bias in another pass, GLU reads that … — a dozen passes over
+// tensors of 4–16 MB (B = 32, H = 32, L = 1024) that live in main memory, and the backward as
+// many again. The fused path computes the same functions, in the same order per element, for
+// one pair of sequences (b, b+1) at a time (the S4D convolver's unit), so the intermediates of a
+// pair stay in cache:
+//
+//   forward, per pair:  z = LayerNorm(x)              → scratch (2L, H)
+//                       y = K' * z                    → scratch          (S4D, tiled convolver)
+//                       a = GELU(y), a' = GELU'(y)    → caches (B, L, H) (a is the Linear's input)
+//                       per chunk of rows: v = a W_aᵀ + b_a, s = σ(a W_bᵀ + b_b) (gemms with
+//                       the two halves of W; v, s cached), out = x + v ⊙ s
+//   backward, per pair: per chunk: dm = (dh ⊙ s, dh ⊙ v ⊙ s (1 − s)) → scratch
+//                       ∂W += dmᵀ a, ∂b += Σ dm, da = dm W (gemm),  dy = da ⊙ a'
+//                       z again from x (LayerNorm forward is cheaper than caching z)
+//                       dz, and the pair's share of ∂K', from the convolver
+//                       dx = LayerNorm'(dz) + dh
+//   then once: ∂K' → ∂D, ∂C, ∂A, ∂log Δ (S4D), ∂γ, ∂β.
+// Parameters and their gradients are the children's (`norm`, `ssm`, `mixing`); the layered
+// path (`executionPath = .layered`) is the reference the tests compare this one with. The fused
+// path takes GLU mixing and no active dropout (rate 0, or inference mode); anything else runs
+// layered.
+
+import LinearAlgebra
+import Spectral
+
+/// How `SSMBlock` and `SSMModel` run forward and backward. Both give the same values up to
+/// rounding.
+public enum SSMExecutionPath: String, Sendable, CaseIterable {
+    /// One pair of sequences at a time through the whole chain, with the intermediates in cache
+    /// (SSMBlock+Fused.swift, SSMModel+Fused.swift); falls back to `.layered` for what it does
+    /// not cover (GELU mixing, active dropout, pooling). The default.
+    case fused
+    /// Each child layer over the whole batch in turn (the reference).
+    case layered
+}
+
+/// Caches and scratch of the fused path, reused while the shapes stay. Buffers are
+/// pointer-stable (`Workspace`), so the per-pair steps can hand them around as pointers.
+final class FusedBlockWorkspace<Scalar: NeuralScalar & FFTScalar> {
+    private(set) var batch = -1, length = -1, width = -1
+    private(set) var means = Workspace<Scalar>(count: 0), inverseStd = Workspace<Scalar>(count: 0)   // (B·L): LayerNorm statistics
+    private(set) var activation = Workspace<Scalar>(count: 0), derivative = Workspace<Scalar>(count: 0)  // (B, L, H): a = GELU(y), GELU'(y)
+    private(set) var value = Workspace<Scalar>(count: 0), gate = Workspace<Scalar>(count: 0)   // (B, L, H): v = a W_aᵀ + b_a, s = σ(a W_bᵀ + b_b)
+    private(set) var pairA = Workspace<Scalar>(count: 0), pairB = Workspace<Scalar>(count: 0), pairC = Workspace<Scalar>(count: 0)  // (2L, H)
+    private(set) var chunk = Workspace<Scalar>(count: 0), chunkGradient = Workspace<Scalar>(count: 0)  // (rows, 2H); (rows, H)
+    private(set) var normWeightSums = Workspace<Scalar>(count: 0), normBiasSums = Workspace<Scalar>(count: 0)  // (H)
+    /// The convolver of the current step (the S4D layer's).
+    var convolver: TimeMajorConvolver<Scalar>?
+    /// The whole-batch path's forward input (released by its backward).
+    var input: Tensor<Scalar>?
+
+    /// Rows of the mixing gemms per call: large enough for BLAS efficiency, small enough that a
+    /// chunk's (rows, 2H) product stays in cache.
+    static var chunkRows: Int { 512 }
+
+    func prepare(batch B: Int, length L: Int, width H: Int) {
+        guard B != batch || L != length || H != width else { return }
+        batch = B; length = L; width = H
+        let count = B * L * H, pair = 2 * L * H, rows = Swift.min(FusedBlockWorkspace.chunkRows, Swift.max(1, 2 * L))
+        means = Workspace(count: B * L); inverseStd = Workspace(count: B * L)
+        activation = Workspace(count: count); derivative = Workspace(count: count)
+        value = Workspace(count: count); gate = Workspace(count: count)
+        pairA = Workspace(count: pair); pairB = Workspace(count: pair); pairC = Workspace(count: pair)
+        chunk = Workspace(count: rows * 2 * H); chunkGradient = Workspace(count: rows * H)
+        normWeightSums = Workspace(count: H); normBiasSums = Workspace(count: H)
+    }
+}
+
+extension SSMBlock {
+    /// Whether `forward` can take the fused path: GLU mixing, and dropout inactive.
+    var canFuse: Bool {
+        executionPath == .fused && mixingActivation is GLU<Scalar> && mixing.bias != nil
+            && (mode == .inference || (dropout.rate == 0 && outputDropout.rate == 0))
+    }
+
+    /// The fused forward over the batch (see the file header).
+    /// - Complexity: the layered path's flops; a fraction of its memory traffic.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func fusedForward(_ x: Tensor<Scalar>) -> Tensor<Scalar> {
+        precondition(x.rank == 3 && x.shape[2] == ssm.channels, "SSMBlock(H: \(ssm.channels)) needs (batch, time, \(ssm.channels)), got \(x.shape)") // invariant: shapes checked by caller
+        let B = x.shape[0], L = x.shape[1], H = x.shape[2], block = L * H
+        workspace.input = nil
+        beginFused(batch: B, length: L)
+        outputBuffer.resize(to: x.shape)
+        x.withUnsafeBufferPointer { px in
+            outputBuffer.withUnsafeMutableBufferPointer { out in
+                guard x.count > 0, let xp = px.baseAddress, let op = out.baseAddress else { return }
+                for b in stride(from: 0, to: B, by: 2) {
+                    fusedForwardPair(xp + b * block, first: b, rows: Swift.min(2, B - b) * L, into: op + b * block)
+                }
+            }
+        }
+        workspace.input = x
+        return outputBuffer
+    }
+
+    /// The fused backward over the batch (see the file header).
+    /// - Complexity: the layered path's flops plus one LayerNorm forward.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func fusedBackward(_ dh: Tensor<Scalar>) -> Tensor<Scalar> {
+        guard let x = workspace.input else { preconditionFailure("SSMBlock.backward called before forward (or twice after one forward)") } // invariant: forward/backward pairing
+        precondition(dh.shape == x.shape, "SSMBlock.backward: gradient \(dh.shape) for input \(x.shape)") // invariant: shapes checked by caller
+        let B = x.shape[0], L = x.shape[1], H = x.shape[2], block = L * H
+        gradientBuffer.resize(to: x.shape)
+        x.withUnsafeBufferPointer { px in
+            dh.withUnsafeBufferPointer { pg in
+                gradientBuffer.withUnsafeMutableBufferPointer { pdx in
+                    guard x.count > 0, let xp = px.baseAddress, let gp = pg.baseAddress, let dxp = pdx.baseAddress else { return }
+                    for b in stride(from: 0, to: B, by: 2) {
+                        let o = b * block
+                        fusedBackwardPair(gp + o, input: xp + o, first: b, rows: Swift.min(2, B - b) * L, into: dxp + o)
+                    }
+                }
+            }
+        }
+        endFusedBackward()
+        workspace.input = nil
+        return gradientBuffer
+    }
+
+    // MARK: The per-pair steps (also driven by SSMModel's fused path)
+
+    /// Before the pairs of a forward: workspace for (B, L), the S4D kernel and its spectrum.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func beginFused(batch B: Int, length L: Int) {
+        workspace.prepare(batch: B, length: L, width: ssm.channels)
+        workspace.convolver = ssm.prepareTiledConvolution(batch: B, length: L)
+        let ws = workspace
+        ws.normWeightSums.pointer.update(repeating: 0, count: ws.normWeightSums.count)
+        ws.normBiasSums.pointer.update(repeating: 0, count: ws.normBiasSums.count)
+    }
+
+    /// The forward of `rows` rows (one or two whole sequences) starting at sequence `first`:
+    /// x (rows, H) → out (rows, H); records the caches of those rows. `out` must not overlap `x`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func fusedForwardPair(_ x: UnsafePointer<Scalar>, first b: Int, rows: Int, into out: UnsafeMutablePointer<Scalar>) {
+        let ws = workspace, L = ws.length, H = ws.width, block = L * H, row0 = b * L
+        guard let conv = ws.convolver, rows > 0 else { return }
+        let paired = rows == 2 * L, zp = ws.pairA.pointer, yp = ws.pairB.pointer
+        LayerNormKernels.forward(UnsafeBufferPointer(start: x, count: rows * H), rows: rows, size: H, epsilon: Scalar(norm.epsilon),
+                                 gamma: norm.weight?.value, beta: norm.bias?.value, into: UnsafeMutableBufferPointer(start: zp, count: rows * H),
+                                 means: UnsafeMutableBufferPointer(start: ws.means.pointer + row0, count: rows),
+                                 inverseStd: UnsafeMutableBufferPointer(start: ws.inverseStd.pointer + row0, count: rows))
+        conv.forwardPair(zp, paired ? zp + block : nil, into: yp, paired ? yp + block : nil)
+        activation.kind.apply(UnsafeBufferPointer(start: yp, count: rows * H),                       // GELU and GELU' in one pass
+                              into: UnsafeMutableBufferPointer(start: ws.activation.pointer + row0 * H, count: rows * H),
+                              derivative: UnsafeMutableBufferPointer(start: ws.derivative.pointer + row0 * H, count: rows * H))
+        mixForward(input: x, rows: rows, firstRow: row0, width: H, into: out)
+    }
+
+    /// The backward of the rows `fusedForwardPair` ran for sequence `first`: from dh (rows, H)
+    /// and the forward input x writes dx (rows, H) and accumulates the pair's share of every
+    /// parameter gradient (S4D's and LayerNorm's are completed by `endFusedBackward`). `dx`
+    /// must not overlap `dh` or `x`.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func fusedBackwardPair(_ dh: UnsafePointer<Scalar>, input x: UnsafePointer<Scalar>, first b: Int, rows: Int,
+                           into dx: UnsafeMutablePointer<Scalar>) {
+        let ws = workspace, L = ws.length, H = ws.width, block = L * H, row0 = b * L
+        guard let conv = ws.convolver, rows > 0 else { return }
+        let paired = rows == 2 * L, zp = ws.pairA.pointer, dp = ws.pairB.pointer, cp = ws.pairC.pointer
+        let gamma = norm.weight?.value
+        mixBackward(outputGradient: dh, rows: rows, firstRow: row0, width: H, into: dp)                     // dy
+        let mean = UnsafeMutableBufferPointer(start: ws.means.pointer + row0, count: rows)
+        let inv = UnsafeMutableBufferPointer(start: ws.inverseStd.pointer + row0, count: rows)
+        let pairX = UnsafeBufferPointer(start: x, count: rows * H)
+        LayerNormKernels.forward(pairX, rows: rows, size: H, epsilon: Scalar(norm.epsilon), gamma: gamma, beta: norm.bias?.value,
+                                 into: UnsafeMutableBufferPointer(start: zp, count: rows * H), means: mean, inverseStd: inv)  // z again
+        conv.backwardPair(outputGradient: dp, paired ? dp + block : nil, input: zp, paired ? zp + block : nil,
+                          inputGradient: cp, paired ? cp + block : nil, first: b == 0)                   // dz
+        LayerNormKernels.backward(pairX, outputGradient: UnsafeBufferPointer(start: cp, count: rows * H), rows: rows, size: H, gamma: gamma,
+                                  means: UnsafeBufferPointer(mean), inverseStd: UnsafeBufferPointer(inv),
+                                  into: UnsafeMutableBufferPointer(start: dx, count: rows * H),
+                                  weightGradient: ws.normWeightSums.mutableBuffer, biasGradient: ws.normBiasSums.mutableBuffer)
+        FusedKernels.accumulate(dh, into: dx, count: rows * H)                                              // residual
+    }
+
+    /// After the last pair's backward: ∂K' → the S4D parameters, and LayerNorm's ∂γ, ∂β.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func endFusedBackward() {
+        let ws = workspace
+        guard let conv = ws.convolver else { preconditionFailure("SSMBlock: fused backward without a forward") } // invariant: set by beginFused
+        ssm.kernelGradient.withUnsafeMutableBufferPointer { conv.kernelGradient(into: $0) }          // Σ over pairs → ∂K'
+        ssm.accumulateTiledKernelGradients(length: ws.length)
+        if let weight = norm.weight, let bias = norm.bias {
+            let H = ws.width
+            weight.gradient.withUnsafeMutableBufferPointer { dst in for j in 0..<H { dst[j] += ws.normWeightSums.pointer[j] } }
+            bias.gradient.withUnsafeMutableBufferPointer { dst in for j in 0..<H { dst[j] += ws.normBiasSums.pointer[j] } }
+        }
+    }
+
+    /// `out = x + GLU(a Wᵀ + b)` for `rows` rows starting at `firstRow`, in chunks; caches v and s.
+    /// The value and gate halves come from two gemms with the halves of W, so each is a
+    /// contiguous (rows, H) block and σ runs over a whole chunk in one call.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func mixForward(input x: UnsafePointer<Scalar>, rows: Int, firstRow: Int, width H: Int, into out: UnsafeMutablePointer<Scalar>) {
+        let ws = workspace, step = FusedBlockWorkspace<Scalar>.chunkRows
+        guard let bias = mixing.bias?.value else { preconditionFailure("SSMBlock: fused mixing without a bias") } // invariant: checked by canFuse
+        mixing.weight.value.withUnsafeBufferPointer { w in
+            bias.withUnsafeBufferPointer { pb in
+                let mp = ws.chunk.pointer, wa = w.baseAddress!, wb = wa + H * H, ba = pb.baseAddress!, bb = ba + H
+                for r0 in stride(from: 0, to: rows, by: step) {
+                    let n = Swift.min(step, rows - r0), o = (firstRow + r0) * H, ap = ws.activation.pointer + o
+                    let vp = ws.value.pointer + o, sp = ws.gate.pointer + o
+                    Scalar.gemm(.none, .transpose, m: n, n: H, k: H, alpha: 1, a: ap, lda: H, b: wa, ldb: H, beta: 0, c: vp, ldc: H)  // a W_aᵀ
+                    Scalar.gemm(.none, .transpose, m: n, n: H, k: H, alpha: 1, a: ap, lda: H, b: wb, ldb: H, beta: 0, c: mp, ldc: H)  // a W_bᵀ
+                    FusedKernels.addRowVector(ba, to: vp, rows: n, width: H)
+                    FusedKernels.addRowVector(bb, to: mp, rows: n, width: H)
+                    VectorMath.sigmoid(UnsafeBufferPointer(start: mp, count: n * H), into: UnsafeMutableBufferPointer(start: sp, count: n * H))
+                    FusedKernels.addProduct(x + r0 * H, vp, sp, into: out + r0 * H, count: n * H)
+                }
+            }
+        }
+    }
+
+    /// For `rows` rows from `firstRow`: dm = (dh ⊙ s, dh ⊙ v ⊙ s (1 − s)), ∂W += dmᵀ a,
+    /// ∂b += Σ dm, and dy = (dm W) ⊙ a' into `dy` (rows, H), in chunks.
+    @_specialize(where Scalar == Float)
+    @_specialize(where Scalar == Double)
+    func mixBackward(outputGradient dh: UnsafePointer<Scalar>, rows: Int, firstRow: Int, width H: Int, into dy: UnsafeMutablePointer<Scalar>) {
+        let ws = workspace, step = FusedBlockWorkspace<Scalar>.chunkRows
+        guard let bias = mixing.bias else { preconditionFailure("SSMBlock: fused mixing without a bias") } // invariant: checked by canFuse
+        let weight = mixing.weight
+        weight.value.withUnsafeBufferPointer { w in
+            weight.gradient.withUnsafeMutableBufferPointer { gw in
+                bias.gradient.withUnsafeMutableBufferPointer { gb in
+                    let dm = ws.chunk.pointer, gba = gb.baseAddress!, dap = ws.chunkGradient.pointer
+                    for r0 in stride(from: 0, to: rows, by: step) {
+                        let n = Swift.min(step, rows - r0), count = n * H, o = (firstRow + r0) * H
+                        let gi = dh + r0 * H, vp = ws.value.pointer + o, sp = ws.gate.pointer + o, ap = ws.activation.pointer + o
+                        FusedKernels.gluBackward(gi, value: vp, gate: sp, rows: n, width: H, into: dm)    // dm rows [dm_a | dm_b]
+                        FusedKernels.accumulateColumnSums(dm, rows: n, width: 2 * H, into: gba)            // ∂b += Σ dm
+                        Scalar.gemm(.transpose, .none, m: 2 * H, n: H, k: n, alpha: 1, a: dm, lda: 2 * H,
+                                    b: ap, ldb: H, beta: 1, c: gw.baseAddress!, ldc: H)                   // ∂W += dmᵀ a
+                        Scalar.gemm(.none, .none, m: n, n: H, k: 2 * H, alpha: 1, a: dm, lda: 2 * H,
+                                    b: w.baseAddress!, ldb: H, beta: 0, c: dap, ldc: H)                 // da = dm W
+                        FusedKernels.multiply(dap, ws.derivative.pointer + o, into: dy + r0 * H, count: count)  // dy = da ⊙ a'
+                    }
+                }
+            }
+        }
+    }
+}
