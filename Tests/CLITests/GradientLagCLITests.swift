@@ -9,12 +9,12 @@ import TestSupport
 import Testing
 
 @Suite struct GradientLagCLITests {
-    /// Runs `sslab gradient-lag args… --format csv` and returns the columns after `lag`.
+    /// Runs `sslab gradient-lag args… --format csv` and returns the columns after the lag `k`.
     func norms(_ args: [String]) throws -> [String: [Double]] {
         let r = try CLI.run(["gradient-lag"] + args + ["--format", "csv"])
         #expect(r.status == 0 && r.stderr.isEmpty, "\(args): \(r.stderr)")
         let csv = parseNumericCSV(r.stdout)
-        guard csv.header.first == "lag" else { Issue.record("no lag column in \(csv.header)"); return [:] }
+        guard csv.header.first == "k" else { Issue.record("no lag column k in \(csv.header)"); return [:] }
         var out: [String: [Double]] = [:]
         for (i, name) in csv.header.enumerated().dropFirst() { out[name] = csv.rows.map { $0[i] } }
         #expect(csv.rows.map { $0[0] } == (0..<csv.rows.count).map(Double.init))
@@ -116,8 +116,15 @@ import Testing
         let r = try CLI.run(["gradient-lag", "--model", "rnn,lstm", "--length", "50", "--every", "10", "--format", "csv"])
         #expect(r.status == 0)
         let csv = parseNumericCSV(r.stdout)
-        #expect(csv.header == ["lag", "rnn", "lstm"])
+        #expect(csv.header == ["k", "rnn", "lstm"])
         #expect(csv.rows.map { $0[0] } == [0, 10, 20, 30, 40])
+        // A list option gives one column per value, each equal to its single-value run.
+        let listed = try norms(["--model", "rnn,gru", "--scale", "0.5,2", "--length", "20"])
+        #expect(listed.keys.sorted() == ["gru s=0.5", "gru s=2", "rnn s=0.5", "rnn s=2"])
+        for (model, s) in [("rnn", "0.5"), ("gru", "2")] {
+            let alone = try norms(["--model", model, "--scale", s, "--length", "20"])[model] ?? []
+            expectClose(listed["\(model) s=\(s)"] ?? [], alone, rtol: 1e-15, atol: 0, "\(model) s=\(s)")   // the same computation
+        }
         let scratch = try Scratch()
         defer { scratch.remove() }
         let svg = try CLI.run(["gradient-lag", "--model", "rnn,ssm", "--length", "50", "-o", scratch.path("lag.svg")])
@@ -137,6 +144,7 @@ import Testing
             (["--model", "rnn", "--system", "x.json"], 64, "--system applies to --model lti alone"),
             (["--model", "rnn,rnn"], 64, "--model"),
             (["--model", "rnn", "--every", "0"], 64, "--every must be ≥ 1"),
+            (["--model", "rnn", "--scale", "1,1"], 64, "--scale: a value is listed twice"),
             (["--model", "rnn", "--hidden", "0"], 1, "--hidden: must be in 1…4096"),
         ]
         for (args, status, message) in cases {
