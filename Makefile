@@ -4,7 +4,9 @@
 #   make test    the whole test suite (release build, one BLAS thread per process), then
 #                `sslab notebook check` on every notebook not marked slow
 #   make bench   benchmarks on the peers' workloads (JSON lines → results/bench.jsonl)
-#   make notebooks  run every notebook in notebooks-md/ (rewrites their outputs and figures)
+#   make notebooks  run every notebook in notebooks-md/, slow ones included (rewrites their
+#                outputs and figures); 05b only where its local-only data are
+#   make notebooks-check  check every notebook, slow ones included, without writing anything
 #
 # Each target first installs the system libraries when they are missing (Debian/Ubuntu).
 
@@ -13,6 +15,11 @@ APT_PACKAGES := pkgconf libopenblas-dev liblapacke-dev libfftw3-dev
 SSLAB        := .build/release/sslab
 RESULTS      ?= results
 NOTEBOOKS    := $(sort $(wildcard notebooks-md/[0-9]*.md))
+# Notebook 5b runs on the local-only system-identification data (datasets/README.md): the
+# notebook targets run it only when the data directory the lab would read exists (SSLAB_DATA_DIR,
+# relative to the repository root or absolute, else datasets/sysid) and otherwise say it was skipped.
+NOTEBOOK_LOCAL := notebooks-md/05b-system-identification-benchmarks.md
+SYSID_DIR    = $(if $(SSLAB_DATA_DIR),$(SSLAB_DATA_DIR),datasets/sysid)
 # `swift test --disable-testable-imports` builds with the same flags as `swift build`, so the
 # release build is shared instead of compiled twice (the tests use public API only).
 TEST_FLAGS   := -c release --disable-testable-imports
@@ -21,7 +28,7 @@ TEST_FLAGS   := -c release --disable-testable-imports
 SSLAB_TARGET_CPU ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo haswell)
 export SSLAB_TARGET_CPU
 
-.PHONY: all deps build test demo bench notebooks clean
+.PHONY: all deps build test demo bench notebooks notebooks-check notebook-local clean
 
 all: build
 
@@ -53,7 +60,21 @@ bench: build
 	$(SSLAB) bench --output $(RESULTS)/bench.jsonl
 
 notebooks: build
-	$(SSLAB) notebook run $(NOTEBOOKS)
+	$(SSLAB) notebook run $(filter-out $(NOTEBOOK_LOCAL),$(NOTEBOOKS))
+	@$(MAKE) --no-print-directory notebook-local NOTEBOOK_ACTION=run
+
+notebooks-check: build
+	$(SSLAB) notebook check $(filter-out $(NOTEBOOK_LOCAL),$(NOTEBOOKS))
+	@$(MAKE) --no-print-directory notebook-local NOTEBOOK_ACTION=check
+
+# Runs or checks notebook 5b when its data directory exists; a message otherwise.
+notebook-local:
+	@if [ -d "$(SYSID_DIR)" ]; then \
+	  echo "$(SSLAB) notebook $(NOTEBOOK_ACTION) $(NOTEBOOK_LOCAL)"; \
+	  $(SSLAB) notebook $(NOTEBOOK_ACTION) $(NOTEBOOK_LOCAL); \
+	else \
+	  echo "make: skipping $(NOTEBOOK_LOCAL): its local-only data directory $(SYSID_DIR) does not exist (fetch the data with datasets/fetch-sysid.sh or set SSLAB_DATA_DIR; see datasets/README.md)"; \
+	fi
 
 clean:
 	rm -rf .build $(RESULTS)

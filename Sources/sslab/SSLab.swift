@@ -20,7 +20,7 @@ struct SSLab: ParsableCommand {
         version: "0.1.0",
         subcommands: [C2D.self, D2C.self, Simulate.self, Impulse.self, Step.self, KernelCommand.self,
                       FreqResp.self, Bode.self, Analyze.self, Reduce.self, CompareModes.self,
-                      Run.self, TableCommand.self, Plot.self, NotebookCommandGroup.self, SSMKernel.self, Demo.self, Bench.self, Info.self])
+                      Run.self, TableCommand.self, Plot.self, NotebookCommandGroup.self, SSMKernel.self, GradientLagCommand.self, Demo.self, Bench.self, Info.self])
 
     /// Runs the command; user errors become one stderr line and exit status 1, usage errors
     /// exit 64 (EX_USAGE); help and version go through ArgumentParser.

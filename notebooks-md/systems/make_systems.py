@@ -73,7 +73,11 @@ b = np.zeros((2 * masses, 1)); b[masses, 0] = 1
 c = np.zeros((1, 2 * masses)); c[0, masses - 1] = 1
 write("mass-chain-8", a, b, c, np.zeros((1, 1)), inputs=["force"], outputs=["last position"])
 
-# 5. An input signal for simulations: a square wave of period 40 steps, amplitude ±1, 400 steps
+# 5. (notebook 4) A lightly damped resonance with direct feedthrough (dt = 1): poles
+#    0.97·e^(±0.3i), B = [1, 0]ᵀ, C = [1, 0.5], D = 0.5, so no kernel tap is exactly zero.
+write("resonance-feedthrough", rotation(0.97, 0.3), [[1], [0]], [[1, 0.5]], [[0.5]], dt=1.0)
+
+# 6. An input signal for simulations: a square wave of period 40 steps, amplitude ±1, 400 steps
 #    (../signals/square-wave.csv, columns k and u).
 import os
 os.makedirs("../signals", exist_ok=True)
