@@ -73,9 +73,15 @@ public enum ResultPlots {
     public static func learningCurves(_ records: [RunRecord], dataset: String? = nil, seed: UInt64? = nil) throws -> LinePlot {
         let (d, s, runs) = try pick(records, dataset: dataset, seed: seed)
         var series: [Series] = []
-        for r in runs {
-            if let tl = r.trainLoss { series.append(Series("\(r.model) train", x: tl.indices.map { Double($0 + 1) }, y: tl)) }
-            if let vl = r.validationLoss { series.append(Series("\(r.model) val", x: vl.indices.map { Double($0 + 1) }, y: vl, dash: .dashed)) }
+        // One colour per model (its training curve solid, its validation curve dashed), so the
+        // two curves of a model pair up and no two models share a colour and dash.
+        for (i, r) in runs.filter({ $0.trainLoss != nil || $0.validationLoss != nil }).enumerated() {
+            let color = PlotColor.automatic(i), dash: LineDash = i < PlotColor.palette.count ? .dashed : .dashDot
+            if let tl = r.trainLoss {
+                series.append(Series("\(r.model) train", x: tl.indices.map { Double($0 + 1) }, y: tl, color: color,
+                                     dash: i < PlotColor.palette.count ? .solid : .dotted))
+            }
+            if let vl = r.validationLoss { series.append(Series("\(r.model) val", x: vl.indices.map { Double($0 + 1) }, y: vl, color: color, dash: dash)) }
         }
         guard !series.isEmpty else { throw PlotError("dataset '\(d)' has no learning curves (only neural models record them)") }
         return LinePlot(title: "\(d): learning curves (seed \(s))", xAxis: .linear("epoch"), yAxis: .log("loss"), series: series)
