@@ -13,7 +13,9 @@ let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numer
 // targets baseline x86-64 and needs no unsafe flags.
 let tuning: [SwiftSetting] = {
     guard let cpu = Context.environment["SSLAB_TARGET_CPU"], !cpu.isEmpty else { return [] }
-    return [.unsafeFlags(["-target-cpu", cpu])]
+    // SSLAB_FMA: the target CPU has fused multiply-add (the Makefile only sets one that has),
+    // so the LSTM micro-kernels may use it (SequenceModels/Recurrent/PackedLSTMKernels.swift).
+    return [.unsafeFlags(["-target-cpu", cpu]), .define("SSLAB_FMA")]
 }()
 
 let package = Package(
