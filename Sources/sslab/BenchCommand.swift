@@ -28,6 +28,7 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("ssm-step-L"), help: "Recurrent-mode lengths for ssm_step.") var ssmStepL: LengthList?
     @Option(name: .customLong("attn-T"), help: "Sequence lengths for attention.") var attnT: LengthList?
     @Option(name: .customLong("attn-heads"), help: "Head counts for attention.") var attnHeads: LengthList?
+    @Option(name: .customLong("lstm-hidden"), help: "Hidden sizes for lstm_step.") var lstmHidden: LengthList?
     @Option(help: "Only peers whose name contains one of these (comma list).") var peers: String?
     @Option(help: "Skip cases predicted to take longer than this per run (s).") var maxSingle: Double = 15
     @Flag(help: "Small shapes and few runs: a smoke test.") var quick = false
@@ -58,6 +59,7 @@ struct Bench: ParsableCommand {
         if let v = ssmStepL?.values { opts.ssmStepL = v }
         if let v = attnT?.values { opts.attnT = v }
         if let v = attnHeads?.values { opts.attnHeads = v }
+        if let v = lstmHidden?.values { opts.lstmHidden = v }
         if let mimo { opts.mimo = try parseTriples(mimo) }
         if let fftBatch { opts.fftBatch = try parsePairs(fftBatch) }
         if let peers { opts.peers = peers.split(separator: ",").map(String.init) }
