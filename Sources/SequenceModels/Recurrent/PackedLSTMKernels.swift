@@ -7,13 +7,14 @@
 //     H ≤ a few hundred), where a BLAS call spends much of its time packing its operands and
 //     setting up, every step.
 //
-// Forward (`forwardStep`): a tile is R ≤ 3 batch rows × one block of 8 hidden units, held as
-// 4·R eight-lane accumulators (the i, f, g, o pre-activations of those units, started from the
-// bias). The depth loop runs over h_{t−1} (H) and then x_t (I), broadcasting one scalar per row
-// and reading four vectors of the packed weights (PackedLSTMWeights) per depth index: 12
-// multiply-adds per 4 loads and 3 broadcasts for R = 3, 15 of the 16 AVX2 registers. The gate
-// law is applied to the tile while it is in registers and the activated gates, c, tanh c and h
-// are stored once. Hidden blocks are the outer loop, so a block's weights (≈ (H + I)·128 bytes)
+// Forward (`forwardStep`): a tile is R batch rows × one block of 8 hidden units, held as
+// R pairs of sixteen-lane accumulators (the i, f | g, o pre-activations of those units, started
+// from the bias; PackedLSTMTile.swift). The depth loop runs over h_{t−1} (H) and then x_t (I),
+// broadcasting one scalar per row and reading the 32 packed weights (PackedLSTMWeights) per
+// depth index: R ≤ 3 rows on AVX2 (12 multiply-adds per 4 loads and 3 broadcasts, 15 of the 16
+// registers), R ≤ 6 on AVX-512. The pre-activations are stored into `gates`, and the gate law
+// (`gateLaw`, one call per row and block) overwrites them with the activated gates and stores
+// c, tanh c and h. Hidden blocks are the outer loop, so a block's weights (≈ (H + I)·128 bytes)
 // stay in L1 while all row tiles stream over them.
 //
 // Backward: `backwardPointwise` turns ∂L/∂h_t (and the carried ∂L/∂c_t) into the rows of
@@ -29,8 +30,8 @@
 //
 // Multiply-add: with `SSLAB_FMA` (the build targets a CPU with FMA, see Package.swift) one fused
 // instruction; otherwise a multiply and an add (on the baseline target a fused `addProduct`
-// would be a libm call per lane). Row tiles of 3, 2 and 1 rows are the same inlined code with
-// a constant R; the dead accumulators fold away.
+// would be a libm call per lane). Row tiles of every height are the same inlined code with a
+// constant R; the dead accumulators fold away.
 //
 // Reference: K. Goto and R. A. van de Geijn, "Anatomy of High-Performance Matrix
 // Multiplication" (2008), for packing panels and register blocking.
@@ -76,9 +77,7 @@ enum PackedLSTMKernels<M: GateMath> {
     @inline(__always)
     static func store(_ v: V, _ p: UnsafeMutablePointer<S>) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self) }
 
-    /// The tile heights for `rows` rows: threes, with a remainder of 4 as 2 + 2 and of 2 as 2.
-    @inline(__always)
-    static func tileHeight(remaining n: Int) -> Int { n == 4 ? 2 : Swift.min(3, n) }
+    typealias T = PackedTileMath<S>
 
     // MARK: forward
 
@@ -94,8 +93,11 @@ enum PackedLSTMKernels<M: GateMath> {
             let units = Swift.min(blockUnits, h - j0)
             var r = 0
             while r < a.rows {
-                let height = tileHeight(remaining: a.rows - r)
+                let height = T.height(remaining: a.rows - r)
                 switch height {
+                case 6: forwardTile(6, a, row: r, unit: j0, units: units, weights: w, bias: bias)
+                case 5: forwardTile(5, a, row: r, unit: j0, units: units, weights: w, bias: bias)
+                case 4: forwardTile(4, a, row: r, unit: j0, units: units, weights: w, bias: bias)
                 case 3: forwardTile(3, a, row: r, unit: j0, units: units, weights: w, bias: bias)
                 case 2: forwardTile(2, a, row: r, unit: j0, units: units, weights: w, bias: bias)
                 default: forwardTile(1, a, row: r, unit: j0, units: units, weights: w, bias: bias)
@@ -106,35 +108,49 @@ enum PackedLSTMKernels<M: GateMath> {
         }
     }
 
-    /// The accumulators of an R × (4 gates × 8 units) tile, row by row.
-    struct GateTile {
-        var i0, f0, g0, o0, i1, f1, g1, o1, i2, f2, g2, o2: V
-    }
-
     @inline(__always)
     static func forwardTile(_ R: Int, _ a: PackedLSTMForwardStep<S>, row r: Int, unit j0: Int, units: Int,
                             weights: UnsafePointer<S>, bias: UnsafePointer<S>) {
         let h = a.hiddenSize
-        let bi = load(bias), bf = load(bias + 8), bg = load(bias + 16), bo = load(bias + 24)
-        var t = GateTile(i0: bi, f0: bf, g0: bg, o0: bo, i1: bi, f1: bf, g1: bg, o1: bo, i2: bi, f2: bf, g2: bg, o2: bo)
-        accumulate(R, &t, a.hiddenPrevious + r * h, stride: h, depth: h, weights: weights, weightStride: 32)
+        var t = PackedTile<S>(T.load(bias), T.load(bias + 16))
+        T.accumulate(R, &t, a.hiddenPrevious + r * h, rowStride: h, depthStride: 1, depth: h, weights: weights, weightStride: 32)
         if a.inputSize > 0 {
-            accumulate(R, &t, a.input + r * a.inputSize, stride: a.inputSize, depth: a.inputSize, weights: weights + h * 32,
-                       weightStride: 32)
+            T.accumulate(R, &t, a.input + r * a.inputSize, rowStride: a.inputSize, depthStride: 1, depth: a.inputSize,
+                         weights: weights + h * 32, weightStride: 32)
         }
-        finishRow(a, row: r, unit: j0, units: units, t.i0, t.f0, t.g0, t.o0)
-        if R >= 2 { finishRow(a, row: r + 1, unit: j0, units: units, t.i1, t.f1, t.g1, t.o1) }
-        if R >= 3 { finishRow(a, row: r + 2, unit: j0, units: units, t.i2, t.f2, t.g2, t.o2) }
+        // The pre-activations go to their places in `gates` (L1-resident) and the gate law runs
+        // over them in one loop for all R rows, so its code is not repeated per tile height.
+        let n = units, g0 = a.gates + r * 4 * h + j0
+        for k in 0..<R {
+            let (p, q) = t.row(k), g = g0 + k * 4 * h
+            if n == 8 {
+                store(p.lowHalf, g); store(p.highHalf, g + h); store(q.lowHalf, g + 2 * h); store(q.highHalf, g + 3 * h)
+            } else {
+                store8(p.lowHalf, g, n); store8(p.highHalf, g + h, n); store8(q.lowHalf, g + 2 * h, n); store8(q.highHalf, g + 3 * h, n)
+            }
+        }
+        finishRows(a, row: r, count: R, unit: j0, units: n)
+    }
+
+    /// The gate law on rows `r ..< r + count` of units `j0 ..< j0 + n`, whose pre-activations
+    /// `forwardTile` left in `gates`.
+    @inline(never)
+    static func finishRows(_ a: PackedLSTMForwardStep<S>, row r: Int, count: Int, unit j0: Int, units n: Int) {
+        let h = a.hiddenSize
+        var k = r
+        while k < r + count {
+            let g = a.gates + k * 4 * h + j0
+            finishRow(a, row: k, unit: j0, units: n, load8(g, n), load8(g + h, n), load8(g + 2 * h, n), load8(g + 3 * h, n))
+            k += 1
+        }
     }
 
     /// The gate law on one row of a tile; stores the activated gates, c, tanh c and h.
     @inline(__always)
     static func finishRow(_ a: PackedLSTMForwardStep<S>, row r: Int, unit j0: Int, units n: Int, _ pi: V, _ pf: V, _ pg: V, _ po: V) {
         let h = a.hiddenSize
-        let i = M.sigmoid(pi), f = M.sigmoid(pf), g = M.tanh(pg), o = M.sigmoid(po)
         let s = r * h + j0, gates = a.gates + r * 4 * h + j0
-        let c = f * load8(a.cellPrevious + s, n) + i * g
-        let tc = M.tanh(c)
+        let (i, f, g, o, c, tc) = gateLaw(pi, pf, pg, po, load8(a.cellPrevious + s, n))
         if n == 8 {
             store(i, gates); store(f, gates + h); store(g, gates + 2 * h); store(o, gates + 3 * h)
             store(c, a.cell + s); store(tc, a.tanhCell + s); store(o * tc, a.hidden + s)
@@ -143,6 +159,19 @@ enum PackedLSTMKernels<M: GateMath> {
             store8(c, a.cell + s, n); store8(tc, a.tanhCell + s, n); store8(o * tc, a.hidden + s, n)
         }
     }
+
+    /// `i, f, g, o = σ(pi), σ(pf), tanh(pg), σ(po)`, `c = f ⊙ c₋ + i ⊙ g` and `tanh c`.
+    ///
+    /// Not inlined on purpose: inlined into the row loop, LLVM (Swift 6.3, AVX-512 targets)
+    /// turned parts of the vector exponential into per-lane scalar code; as its own function
+    /// it stays vectorised.
+    @inline(never)
+    static func gateLaw(_ pi: V, _ pf: V, _ pg: V, _ po: V, _ cPrevious: V) -> (V, V, V, V, V, V) {
+        let i = M.sigmoid(pi), f = M.sigmoid(pf), g = M.tanh(pg), o = M.sigmoid(po)
+        let c = f * cPrevious + i * g
+        return (i, f, g, o, c, M.tanh(c))
+    }
+
 
     // MARK: backward
 
@@ -180,10 +209,10 @@ enum PackedLSTMKernels<M: GateMath> {
         }
     }
 
-    /// `C (rows × columns) += A (rows × depth) · B (depth × columns)` in tiles of up to 3 × 32,
-    /// with `A[r, k] = a[r·aRowStride + k·aDepthStride]`, B row k at `b + k·bStride` (column
-    /// panels of 32 at `b + p·bPanelStride`, each readable for 32 columns) and C row r at
-    /// `c + r·cStride`.
+    /// `C (rows × columns) += A (rows × depth) · B (depth × columns)` in tiles of up to
+    /// `PackedTileMath.maxRows` × 32, with `A[r, k] = a[r·aRowStride + k·aDepthStride]`, B row k
+    /// at `b + k·bStride` (column panels of 32 at `b + p·bPanelStride`, each readable for 32
+    /// columns) and C row r at `c + r·cStride`.
     /// - Complexity: 2·rows·depth·columns flops (columns rounded up to 32).
     static func product(rows: Int, columns: Int, depth: Int, a: UnsafePointer<S>, aRowStride: Int, aDepthStride: Int,
                         b: UnsafePointer<S>, bStride: Int, bPanelStride: Int, c: UnsafeMutablePointer<S>, cStride: Int) {
@@ -193,9 +222,12 @@ enum PackedLSTMKernels<M: GateMath> {
             let bp = b + p * bPanelStride, cp = c + p * panelColumns
             var r = 0
             while r < rows {
-                let height = tileHeight(remaining: rows - r)
+                let height = T.height(remaining: rows - r)
                 let ar = a + r * aRowStride, cr = cp + r * cStride
                 switch height {
+                case 6: productTile(6, depth: depth, a: ar, aRowStride: aRowStride, aDepthStride: aDepthStride, b: bp, bStride: bStride, c: cr, cStride: cStride, columns: width)
+                case 5: productTile(5, depth: depth, a: ar, aRowStride: aRowStride, aDepthStride: aDepthStride, b: bp, bStride: bStride, c: cr, cStride: cStride, columns: width)
+                case 4: productTile(4, depth: depth, a: ar, aRowStride: aRowStride, aDepthStride: aDepthStride, b: bp, bStride: bStride, c: cr, cStride: cStride, columns: width)
                 case 3: productTile(3, depth: depth, a: ar, aRowStride: aRowStride, aDepthStride: aDepthStride, b: bp, bStride: bStride, c: cr, cStride: cStride, columns: width)
                 case 2: productTile(2, depth: depth, a: ar, aRowStride: aRowStride, aDepthStride: aDepthStride, b: bp, bStride: bStride, c: cr, cStride: cStride, columns: width)
                 default: productTile(1, depth: depth, a: ar, aRowStride: aRowStride, aDepthStride: aDepthStride, b: bp, bStride: bStride, c: cr, cStride: cStride, columns: width)
@@ -209,91 +241,16 @@ enum PackedLSTMKernels<M: GateMath> {
     @inline(__always)
     static func productTile(_ R: Int, depth: Int, a: UnsafePointer<S>, aRowStride: Int, aDepthStride: Int,
                             b: UnsafePointer<S>, bStride: Int, c: UnsafeMutablePointer<S>, cStride: Int, columns: Int) {
-        let c1 = c + cStride, c2 = c1 + cStride
-        var t: GateTile
-        if columns == 32 {
-            t = GateTile(i0: load(c), f0: load(c + 8), g0: load(c + 16), o0: load(c + 24),
-                         i1: R >= 2 ? load(c1) : V(), f1: R >= 2 ? load(c1 + 8) : V(), g1: R >= 2 ? load(c1 + 16) : V(), o1: R >= 2 ? load(c1 + 24) : V(),
-                         i2: R >= 3 ? load(c2) : V(), f2: R >= 3 ? load(c2 + 8) : V(), g2: R >= 3 ? load(c2 + 16) : V(), o2: R >= 3 ? load(c2 + 24) : V())
-        } else {
-            t = GateTile(i0: V(), f0: V(), g0: V(), o0: V(), i1: V(), f1: V(), g1: V(), o1: V(), i2: V(), f2: V(), g2: V(), o2: V())
-            t.i0 = loadPart(c, columns, 0); t.f0 = loadPart(c, columns, 1); t.g0 = loadPart(c, columns, 2); t.o0 = loadPart(c, columns, 3)
-            if R >= 2 { t.i1 = loadPart(c1, columns, 0); t.f1 = loadPart(c1, columns, 1); t.g1 = loadPart(c1, columns, 2); t.o1 = loadPart(c1, columns, 3) }
-            if R >= 3 { t.i2 = loadPart(c2, columns, 0); t.f2 = loadPart(c2, columns, 1); t.g2 = loadPart(c2, columns, 2); t.o2 = loadPart(c2, columns, 3) }
+        var t = PackedTile<S>(.zero, .zero)
+        for k in 0..<R {
+            let row = c + k * cStride
+            if columns == 32 { t.setRow(k, T.load(row), T.load(row + 16)) } else { t.setRow(k, T.loadPart(row, columns, 0), T.loadPart(row, columns, 1)) }
         }
-        if aDepthStride == 1 {
-            accumulate(R, &t, a, stride: aRowStride, depth: depth, weights: b, weightStride: bStride)
-        } else {
-            accumulateStrided(R, &t, a, rowStride: aRowStride, depthStride: aDepthStride, depth: depth, b: b, bStride: bStride)
+        T.accumulate(R, &t, a, rowStride: aRowStride, depthStride: aDepthStride, depth: depth, weights: b, weightStride: bStride)
+        for k in 0..<R {
+            let row = c + k * cStride, (p, q) = t.row(k)
+            if columns == 32 { T.store(p, row); T.store(q, row + 16) } else { T.storePart(p, row, columns, 0); T.storePart(q, row, columns, 1) }
         }
-        if columns == 32 {
-            store(t.i0, c); store(t.f0, c + 8); store(t.g0, c + 16); store(t.o0, c + 24)
-            if R >= 2 { store(t.i1, c1); store(t.f1, c1 + 8); store(t.g1, c1 + 16); store(t.o1, c1 + 24) }
-            if R >= 3 { store(t.i2, c2); store(t.f2, c2 + 8); store(t.g2, c2 + 16); store(t.o2, c2 + 24) }
-        } else {
-            storePart(t.i0, c, columns, 0); storePart(t.f0, c, columns, 1); storePart(t.g0, c, columns, 2); storePart(t.o0, c, columns, 3)
-            if R >= 2 { storePart(t.i1, c1, columns, 0); storePart(t.f1, c1, columns, 1); storePart(t.g1, c1, columns, 2); storePart(t.o1, c1, columns, 3) }
-            if R >= 3 { storePart(t.i2, c2, columns, 0); storePart(t.f2, c2, columns, 1); storePart(t.g2, c2, columns, 2); storePart(t.o2, c2, columns, 3) }
-        }
-    }
-
-    /// `tile[r] += Σ_k a[r·stride + k] · w[k]` for k < depth and the first R rows, with w[k] the
-    /// four vectors at `weights + k·weightStride`.
-    @inline(__always)
-    static func accumulate(_ R: Int, _ t: inout GateTile, _ a: UnsafePointer<S>, stride: Int, depth: Int,
-                           weights: UnsafePointer<S>, weightStride: Int) {
-        var w = weights
-        let a1 = a + stride, a2 = a1 + stride
-        for k in 0..<depth {
-            let x0 = V(repeating: a[k])
-            let x1 = R >= 2 ? V(repeating: a1[k]) : x0
-            let x2 = R >= 3 ? V(repeating: a2[k]) : x0
-            var v = load(w)
-            madd(&t.i0, x0, v); if R >= 2 { madd(&t.i1, x1, v) }; if R >= 3 { madd(&t.i2, x2, v) }
-            v = load(w + 8)
-            madd(&t.f0, x0, v); if R >= 2 { madd(&t.f1, x1, v) }; if R >= 3 { madd(&t.f2, x2, v) }
-            v = load(w + 16)
-            madd(&t.g0, x0, v); if R >= 2 { madd(&t.g1, x1, v) }; if R >= 3 { madd(&t.g2, x2, v) }
-            v = load(w + 24)
-            madd(&t.o0, x0, v); if R >= 2 { madd(&t.o1, x1, v) }; if R >= 3 { madd(&t.o2, x2, v) }
-            w += weightStride
-        }
-    }
-
-    /// `accumulate` with A's depth index `depthStride` apart (A read transposed).
-    @inline(__always)
-    static func accumulateStrided(_ R: Int, _ t: inout GateTile, _ a: UnsafePointer<S>, rowStride: Int, depthStride: Int,
-                                  depth: Int, b: UnsafePointer<S>, bStride: Int) {
-        var w = b, x = a
-        for _ in 0..<depth {
-            let x0 = V(repeating: x[0])
-            let x1 = R >= 2 ? V(repeating: x[rowStride]) : x0
-            let x2 = R >= 3 ? V(repeating: x[2 * rowStride]) : x0
-            var v = load(w)
-            madd(&t.i0, x0, v); if R >= 2 { madd(&t.i1, x1, v) }; if R >= 3 { madd(&t.i2, x2, v) }
-            v = load(w + 8)
-            madd(&t.f0, x0, v); if R >= 2 { madd(&t.f1, x1, v) }; if R >= 3 { madd(&t.f2, x2, v) }
-            v = load(w + 16)
-            madd(&t.g0, x0, v); if R >= 2 { madd(&t.g1, x1, v) }; if R >= 3 { madd(&t.g2, x2, v) }
-            v = load(w + 24)
-            madd(&t.o0, x0, v); if R >= 2 { madd(&t.o1, x1, v) }; if R >= 3 { madd(&t.o2, x2, v) }
-            w += bStride
-            x += depthStride
-        }
-    }
-
-    /// Lanes `8·v ..< 8·v + 8` of a row of `columns` scalars (zeros past the end).
-    @inline(__always)
-    static func loadPart(_ p: UnsafePointer<S>, _ columns: Int, _ v: Int) -> V {
-        load8(p + 8 * v, Swift.max(0, Swift.min(8, columns - 8 * v)))
-    }
-
-    @inline(__always)
-    static func loadPart(_ p: UnsafeMutablePointer<S>, _ columns: Int, _ v: Int) -> V { loadPart(UnsafePointer(p), columns, v) }
-
-    @inline(__always)
-    static func storePart(_ x: V, _ p: UnsafeMutablePointer<S>, _ columns: Int, _ v: Int) {
-        store8(x, p + 8 * v, Swift.max(0, Swift.min(8, columns - 8 * v)))
     }
 
     /// `out[r·outStride + i] = Σ_m A[r·aStride + m] · Bt[i·btStride + m]` for m < length: the

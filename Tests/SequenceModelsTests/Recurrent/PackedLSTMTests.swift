@@ -24,6 +24,7 @@ import Testing
         Shape(input: 1, hidden: 32, layers: 1, batch: 1, time: 4),                      // one row; no tails in H
         Shape(input: 2, hidden: 29, layers: 2, batch: 16, time: 7, parallelism: 3, truncation: 3),  // 29-column panels
         Shape(input: 5, hidden: 64, layers: 1, batch: 5, time: 9, parallelism: 2),
+        Shape(input: 1, hidden: 32, layers: 1, batch: 32, time: 4, parallelism: 2),  // the lstm_step shape (16-row partitions)
     ]
 
     /// Every output of one forward/backward with final-state loss terms, flattened.
