@@ -95,17 +95,39 @@ enum PackedLSTMKernels<M: GateMath> {
             while r < a.rows {
                 let height = T.height(remaining: a.rows - r)
                 switch height {
-                case 6: forwardTile(6, a, row: r, unit: j0, units: units, weights: w, bias: bias)
-                case 5: forwardTile(5, a, row: r, unit: j0, units: units, weights: w, bias: bias)
-                case 4: forwardTile(4, a, row: r, unit: j0, units: units, weights: w, bias: bias)
-                case 3: forwardTile(3, a, row: r, unit: j0, units: units, weights: w, bias: bias)
-                case 2: forwardTile(2, a, row: r, unit: j0, units: units, weights: w, bias: bias)
-                default: forwardTile(1, a, row: r, unit: j0, units: units, weights: w, bias: bias)
+                case 6: forwardTile6(a, row: r, unit: j0, units: units, weights: w, bias: bias)
+                case 5: forwardTile5(a, row: r, unit: j0, units: units, weights: w, bias: bias)
+                case 4: forwardTile4(a, row: r, unit: j0, units: units, weights: w, bias: bias)
+                case 3: forwardTile3(a, row: r, unit: j0, units: units, weights: w, bias: bias)
+                case 2: forwardTile2(a, row: r, unit: j0, units: units, weights: w, bias: bias)
+                default: forwardTile1(a, row: r, unit: j0, units: units, weights: w, bias: bias)
                 }
                 r += height
             }
             j0 += blockUnits
         }
+    }
+
+    // One out-of-line function per tile height, each with its height a constant: inlined all
+    // into one caller, the tiles exceeded the optimiser's caller-size limit and some heights
+    // (the hot 3 on AVX2) ran as a shared copy with the height a run-time value, 2× slower.
+    @inline(never) static func forwardTile6(_ a: PackedLSTMForwardStep<S>, row r: Int, unit j0: Int, units: Int, weights: UnsafePointer<S>, bias: UnsafePointer<S>) {
+        forwardTile(6, a, row: r, unit: j0, units: units, weights: weights, bias: bias)
+    }
+    @inline(never) static func forwardTile5(_ a: PackedLSTMForwardStep<S>, row r: Int, unit j0: Int, units: Int, weights: UnsafePointer<S>, bias: UnsafePointer<S>) {
+        forwardTile(5, a, row: r, unit: j0, units: units, weights: weights, bias: bias)
+    }
+    @inline(never) static func forwardTile4(_ a: PackedLSTMForwardStep<S>, row r: Int, unit j0: Int, units: Int, weights: UnsafePointer<S>, bias: UnsafePointer<S>) {
+        forwardTile(4, a, row: r, unit: j0, units: units, weights: weights, bias: bias)
+    }
+    @inline(never) static func forwardTile3(_ a: PackedLSTMForwardStep<S>, row r: Int, unit j0: Int, units: Int, weights: UnsafePointer<S>, bias: UnsafePointer<S>) {
+        forwardTile(3, a, row: r, unit: j0, units: units, weights: weights, bias: bias)
+    }
+    @inline(never) static func forwardTile2(_ a: PackedLSTMForwardStep<S>, row r: Int, unit j0: Int, units: Int, weights: UnsafePointer<S>, bias: UnsafePointer<S>) {
+        forwardTile(2, a, row: r, unit: j0, units: units, weights: weights, bias: bias)
+    }
+    @inline(never) static func forwardTile1(_ a: PackedLSTMForwardStep<S>, row r: Int, unit j0: Int, units: Int, weights: UnsafePointer<S>, bias: UnsafePointer<S>) {
+        forwardTile(1, a, row: r, unit: j0, units: units, weights: weights, bias: bias)
     }
 
     @inline(__always)
@@ -258,17 +280,42 @@ enum PackedLSTMKernels<M: GateMath> {
                 let height = T.height(remaining: rows - r)
                 let ar = a + r * aRowStride, cr = cp + r * cStride
                 switch height {
-                case 6: productTile(6, depth: depth, a: ar, aRowStride: aRowStride, aDepthStride: aDepthStride, b: bp, bStride: bStride, c: cr, cStride: cStride, columns: width)
-                case 5: productTile(5, depth: depth, a: ar, aRowStride: aRowStride, aDepthStride: aDepthStride, b: bp, bStride: bStride, c: cr, cStride: cStride, columns: width)
-                case 4: productTile(4, depth: depth, a: ar, aRowStride: aRowStride, aDepthStride: aDepthStride, b: bp, bStride: bStride, c: cr, cStride: cStride, columns: width)
-                case 3: productTile(3, depth: depth, a: ar, aRowStride: aRowStride, aDepthStride: aDepthStride, b: bp, bStride: bStride, c: cr, cStride: cStride, columns: width)
-                case 2: productTile(2, depth: depth, a: ar, aRowStride: aRowStride, aDepthStride: aDepthStride, b: bp, bStride: bStride, c: cr, cStride: cStride, columns: width)
-                default: productTile(1, depth: depth, a: ar, aRowStride: aRowStride, aDepthStride: aDepthStride, b: bp, bStride: bStride, c: cr, cStride: cStride, columns: width)
+                case 6: productTile6(depth: depth, a: ar, aRowStride: aRowStride, aDepthStride: aDepthStride, b: bp, bStride: bStride, c: cr, cStride: cStride, columns: width)
+                case 5: productTile5(depth: depth, a: ar, aRowStride: aRowStride, aDepthStride: aDepthStride, b: bp, bStride: bStride, c: cr, cStride: cStride, columns: width)
+                case 4: productTile4(depth: depth, a: ar, aRowStride: aRowStride, aDepthStride: aDepthStride, b: bp, bStride: bStride, c: cr, cStride: cStride, columns: width)
+                case 3: productTile3(depth: depth, a: ar, aRowStride: aRowStride, aDepthStride: aDepthStride, b: bp, bStride: bStride, c: cr, cStride: cStride, columns: width)
+                case 2: productTile2(depth: depth, a: ar, aRowStride: aRowStride, aDepthStride: aDepthStride, b: bp, bStride: bStride, c: cr, cStride: cStride, columns: width)
+                default: productTile1(depth: depth, a: ar, aRowStride: aRowStride, aDepthStride: aDepthStride, b: bp, bStride: bStride, c: cr, cStride: cStride, columns: width)
                 }
                 r += height
             }
             p += 1
         }
+    }
+
+    @inline(never) static func productTile6(depth: Int, a: UnsafePointer<S>, aRowStride: Int, aDepthStride: Int, b: UnsafePointer<S>, bStride: Int,
+                                            c: UnsafeMutablePointer<S>, cStride: Int, columns: Int) {
+        productTile(6, depth: depth, a: a, aRowStride: aRowStride, aDepthStride: aDepthStride, b: b, bStride: bStride, c: c, cStride: cStride, columns: columns)
+    }
+    @inline(never) static func productTile5(depth: Int, a: UnsafePointer<S>, aRowStride: Int, aDepthStride: Int, b: UnsafePointer<S>, bStride: Int,
+                                            c: UnsafeMutablePointer<S>, cStride: Int, columns: Int) {
+        productTile(5, depth: depth, a: a, aRowStride: aRowStride, aDepthStride: aDepthStride, b: b, bStride: bStride, c: c, cStride: cStride, columns: columns)
+    }
+    @inline(never) static func productTile4(depth: Int, a: UnsafePointer<S>, aRowStride: Int, aDepthStride: Int, b: UnsafePointer<S>, bStride: Int,
+                                            c: UnsafeMutablePointer<S>, cStride: Int, columns: Int) {
+        productTile(4, depth: depth, a: a, aRowStride: aRowStride, aDepthStride: aDepthStride, b: b, bStride: bStride, c: c, cStride: cStride, columns: columns)
+    }
+    @inline(never) static func productTile3(depth: Int, a: UnsafePointer<S>, aRowStride: Int, aDepthStride: Int, b: UnsafePointer<S>, bStride: Int,
+                                            c: UnsafeMutablePointer<S>, cStride: Int, columns: Int) {
+        productTile(3, depth: depth, a: a, aRowStride: aRowStride, aDepthStride: aDepthStride, b: b, bStride: bStride, c: c, cStride: cStride, columns: columns)
+    }
+    @inline(never) static func productTile2(depth: Int, a: UnsafePointer<S>, aRowStride: Int, aDepthStride: Int, b: UnsafePointer<S>, bStride: Int,
+                                            c: UnsafeMutablePointer<S>, cStride: Int, columns: Int) {
+        productTile(2, depth: depth, a: a, aRowStride: aRowStride, aDepthStride: aDepthStride, b: b, bStride: bStride, c: c, cStride: cStride, columns: columns)
+    }
+    @inline(never) static func productTile1(depth: Int, a: UnsafePointer<S>, aRowStride: Int, aDepthStride: Int, b: UnsafePointer<S>, bStride: Int,
+                                            c: UnsafeMutablePointer<S>, cStride: Int, columns: Int) {
+        productTile(1, depth: depth, a: a, aRowStride: aRowStride, aDepthStride: aDepthStride, b: b, bStride: bStride, c: c, cStride: cStride, columns: columns)
     }
 
     @inline(__always)

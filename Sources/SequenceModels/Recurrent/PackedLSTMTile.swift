@@ -12,9 +12,13 @@
 // multiply-add chains to cover the FMA latency on both pipes; otherwise up to 3 rows, 12 of the
 // 16 AVX2 registers (the 8-lane halves).
 
-/// The accumulators of an R × 32 tile, row by row: `a` holds columns 0..<16, `b` 16..<32.
+/// The accumulators of an R × 32 tile, row by row: with AVX-512 `a` holds columns 0..<16 and
+/// `b` 16..<32 of a row; without it, each row is four 8-lane quarters `i`, `f`, `g`, `o`
+/// (separate values, so the register allocator sees twelve independent 8-lane accumulators —
+/// 16-lane values there cost a spill per depth step, measured 2× slower).
 struct PackedTile<S: SIMDScalar> {
     typealias W = SIMD16<S>
+    #if SSLAB_AVX512
     var a0, b0, a1, b1, a2, b2, a3, b3, a4, b4, a5, b5: W
 
     @inline(__always)
@@ -46,6 +50,45 @@ struct PackedTile<S: SIMDScalar> {
         default: (a5, b5) = (a, b)
         }
     }
+    #else
+    typealias Q = SIMD8<S>
+    var i0, f0, g0, o0, i1, f1, g1, o1, i2, f2, g2, o2, i3, f3, g3, o3, i4, f4, g4, o4, i5, f5, g5, o5: Q
+
+    @inline(__always)
+    init(_ a: W, _ b: W) {
+        let (i, f, g, o) = (a.lowHalf, a.highHalf, b.lowHalf, b.highHalf)
+        (i0, f0, g0, o0) = (i, f, g, o)
+        (i1, f1, g1, o1) = (i, f, g, o)
+        (i2, f2, g2, o2) = (i, f, g, o)
+        (i3, f3, g3, o3) = (i, f, g, o)
+        (i4, f4, g4, o4) = (i, f, g, o)
+        (i5, f5, g5, o5) = (i, f, g, o)
+    }
+
+    @inline(__always)
+    func row(_ r: Int) -> (W, W) {
+        switch r {
+        case 0: return (W(lowHalf: i0, highHalf: f0), W(lowHalf: g0, highHalf: o0))
+        case 1: return (W(lowHalf: i1, highHalf: f1), W(lowHalf: g1, highHalf: o1))
+        case 2: return (W(lowHalf: i2, highHalf: f2), W(lowHalf: g2, highHalf: o2))
+        case 3: return (W(lowHalf: i3, highHalf: f3), W(lowHalf: g3, highHalf: o3))
+        case 4: return (W(lowHalf: i4, highHalf: f4), W(lowHalf: g4, highHalf: o4))
+        default: return (W(lowHalf: i5, highHalf: f5), W(lowHalf: g5, highHalf: o5))
+        }
+    }
+
+    @inline(__always)
+    mutating func setRow(_ r: Int, _ a: W, _ b: W) {
+        switch r {
+        case 0: (i0, f0, g0, o0) = (a.lowHalf, a.highHalf, b.lowHalf, b.highHalf)
+        case 1: (i1, f1, g1, o1) = (a.lowHalf, a.highHalf, b.lowHalf, b.highHalf)
+        case 2: (i2, f2, g2, o2) = (a.lowHalf, a.highHalf, b.lowHalf, b.highHalf)
+        case 3: (i3, f3, g3, o3) = (a.lowHalf, a.highHalf, b.lowHalf, b.highHalf)
+        case 4: (i4, f4, g4, o4) = (a.lowHalf, a.highHalf, b.lowHalf, b.highHalf)
+        default: (i5, f5, g5, o5) = (a.lowHalf, a.highHalf, b.lowHalf, b.highHalf)
+        }
+    }
+    #endif
 }
 
 enum PackedTileMath<S: SIMDScalar & FloatingPoint> {
@@ -101,12 +144,18 @@ enum PackedTileMath<S: SIMDScalar & FloatingPoint> {
 
     /// `tile[r] += Σ_k a[r·rowStride + k·depthStride] · w[k]` for k < depth and the first R
     /// rows, with w[k] the 32 scalars at `weights + k·weightStride`.
+    ///
+    /// With AVX-512 the 32 weights are two registers. Without it, they are read eight at a
+    /// time and each 8-lane quarter updated in turn: 12 accumulators, one weight vector and
+    /// R ≤ 3 broadcasts fit the 16 AVX2 registers, where holding all 32 weights (four
+    /// registers) spilled an accumulator to the stack in every iteration (measured 2× slower).
     /// - Complexity: 2·R·32·depth flops.
     @inline(__always)
     static func accumulate(_ R: Int, _ t: inout PackedTile<S>, _ a: UnsafePointer<S>, rowStride: Int, depthStride: Int,
                            depth: Int, weights: UnsafePointer<S>, weightStride: Int) {
         var w = weights, x = a
         let s1 = rowStride, s2 = 2 * rowStride, s3 = 3 * rowStride, s4 = 4 * rowStride, s5 = 5 * rowStride
+        #if SSLAB_AVX512
         for _ in 0..<depth {
             let va = load(w), vb = load(w + 16)
             let x0 = W(repeating: x[0])
@@ -119,5 +168,33 @@ enum PackedTileMath<S: SIMDScalar & FloatingPoint> {
             w += weightStride
             x += depthStride
         }
+        #else
+        typealias H = SIMD8<S>
+        for _ in 0..<depth {
+            let x0 = H(repeating: x[0])
+            let x1 = R >= 2 ? H(repeating: x[s1]) : x0, x2 = R >= 3 ? H(repeating: x[s2]) : x0
+            let x3 = R >= 4 ? H(repeating: x[s3]) : x0, x4 = R >= 5 ? H(repeating: x[s4]) : x0
+            let x5 = R >= 6 ? H(repeating: x[s5]) : x0
+            var v = UnsafeRawPointer(w + 0).loadUnaligned(as: H.self)
+            madd8(&t.i0, x0, v); if R >= 2 { madd8(&t.i1, x1, v) }; if R >= 3 { madd8(&t.i2, x2, v) }; if R >= 4 { madd8(&t.i3, x3, v) }; if R >= 5 { madd8(&t.i4, x4, v) }; if R >= 6 { madd8(&t.i5, x5, v) }
+            v = UnsafeRawPointer(w + 8).loadUnaligned(as: H.self)
+            madd8(&t.f0, x0, v); if R >= 2 { madd8(&t.f1, x1, v) }; if R >= 3 { madd8(&t.f2, x2, v) }; if R >= 4 { madd8(&t.f3, x3, v) }; if R >= 5 { madd8(&t.f4, x4, v) }; if R >= 6 { madd8(&t.f5, x5, v) }
+            v = UnsafeRawPointer(w + 16).loadUnaligned(as: H.self)
+            madd8(&t.g0, x0, v); if R >= 2 { madd8(&t.g1, x1, v) }; if R >= 3 { madd8(&t.g2, x2, v) }; if R >= 4 { madd8(&t.g3, x3, v) }; if R >= 5 { madd8(&t.g4, x4, v) }; if R >= 6 { madd8(&t.g5, x5, v) }
+            v = UnsafeRawPointer(w + 24).loadUnaligned(as: H.self)
+            madd8(&t.o0, x0, v); if R >= 2 { madd8(&t.o1, x1, v) }; if R >= 3 { madd8(&t.o2, x2, v) }; if R >= 4 { madd8(&t.o3, x3, v) }; if R >= 5 { madd8(&t.o4, x4, v) }; if R >= 6 { madd8(&t.o5, x5, v) }
+            w += weightStride
+            x += depthStride
+        }
+        #endif
+    }
+
+    @inline(__always)
+    static func madd8(_ acc: inout SIMD8<S>, _ x: SIMD8<S>, _ w: SIMD8<S>) {
+        #if SSLAB_FMA
+        acc.addProduct(x, w)
+        #else
+        acc += x * w
+        #endif
     }
 }
