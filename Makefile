@@ -23,9 +23,12 @@ SYSID_DIR    = $(if $(SSLAB_DATA_DIR),$(SSLAB_DATA_DIR),datasets/sysid)
 # `swift test --disable-testable-imports` builds with the same flags as `swift build`, so the
 # release build is shared instead of compiled twice (the tests use public API only).
 TEST_FLAGS   := -c release --disable-testable-imports
-# Let the Swift SIMD kernels use AVX2 when this CPU has it (see Package.swift); override with
+# Let the Swift SIMD kernels use AVX2 when this CPU has it, and AVX-512 (znver4 on AMD,
+# skylake-avx512 on Intel) when it has that too (see Package.swift); override with
 # `make SSLAB_TARGET_CPU= …` for a portable build.
-SSLAB_TARGET_CPU ?= $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo haswell)
+SSLAB_TARGET_CPU ?= $(shell f=/proc/cpuinfo; grep -qw avx2 $$f 2>/dev/null && grep -qw fma $$f 2>/dev/null && { \
+  if grep -qw avx512f $$f && grep -qw avx512vl $$f && grep -qw avx512bw $$f && grep -qw avx512dq $$f; then \
+    if grep -q AuthenticAMD $$f; then echo znver4; else echo skylake-avx512; fi; else echo haswell; fi; })
 export SSLAB_TARGET_CPU
 
 .PHONY: all deps build test demo bench notebooks notebooks-check notebook-local clean

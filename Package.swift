@@ -13,7 +13,12 @@ let numerics = Target.Dependency.product(name: "Numerics", package: "swift-numer
 // targets baseline x86-64 and needs no unsafe flags.
 let tuning: [SwiftSetting] = {
     guard let cpu = Context.environment["SSLAB_TARGET_CPU"], !cpu.isEmpty else { return [] }
-    return [.unsafeFlags(["-target-cpu", cpu])]
+    // SSLAB_FMA: the target CPU has fused multiply-add (the Makefile only sets one that has),
+    // so the LSTM micro-kernels may use it (SequenceModels/Recurrent/PackedLSTMKernels.swift).
+    // SSLAB_AVX512: it also has AVX-512 (32 vector registers of 16 floats), so the LSTM tiles
+    // grow to 6 rows (SequenceModels/Recurrent/PackedLSTMTile.swift).
+    let avx512 = ["skylake-avx512", "cascadelake", "icelake-server", "sapphirerapids", "znver4", "znver5"]
+    return [.unsafeFlags(["-target-cpu", cpu]), .define("SSLAB_FMA")] + (avx512.contains(cpu) ? [.define("SSLAB_AVX512")] : [])
 }()
 
 let package = Package(

@@ -7,9 +7,13 @@
 //   infer  timed: forward of LSTM + head only
 //
 // Weights use PyTorch's initialisation (U(±1/√H)) from SplitMix64(0); the peers note that the
-// values do not affect the timing. `params.threads` is the OpenBLAS thread count in effect, and
-// the LSTM splits its batch over the same number of threads (`batchParallelism`), so the run
-// uses as many cores as torch's intra-op threads.
+// values do not affect the timing. `params.threads` is the OpenBLAS thread count on entry (the
+// budget, 2 = nproc by default, like torch's 2 intra-op threads); the LSTM splits its batch
+// over that many threads (`batchParallelism`), so the run uses as many cores as torch. OpenBLAS
+// itself is set to 1 thread for the workload (restored afterwards; `extra.blas_threads`): its
+// only calls here are the head's tiny products, and after a threaded call its idle workers
+// spin in sched_yield and take a core from the LSTM's partition threads (measured with perf:
+// a third of the samples of a 2-thread H = 32 run in the spinning OpenBLAS thread).
 
 import LinearAlgebra
 import Reports
@@ -39,17 +43,20 @@ public enum LSTMWorkload {
     public static func run(_ opts: BenchOptions, emit: (JSONValue) -> Void) throws {
         let peer = "sslab:lstm"
         guard opts.wants(peer) else { return }
-        let batch = opts.lstmBatch, time = opts.lstmSeq
+        let batch = opts.lstmBatch, time = opts.lstmSeq, threads = BLAS.threads
+        let blasThreads = 1
+        if threads != blasThreads { BLAS.setThreads(blasThreads) }
+        defer { if threads != blasThreads { BLAS.setThreads(threads) } }
         let (x, y) = data(batch: batch, time: time)
         for hidden in opts.lstmHidden {
             let (forwardFlops, trainFlops) = flops(batch: batch, time: time, input: 1, hidden: hidden)
             let base: [(String, JSONValue)] = [("batch", .integer(batch)), ("seq_len", .integer(time)), ("input", 1),
                                                ("hidden", .integer(hidden)), ("layers", 1), ("head", "Linear(H,1) per step"),
                                                ("loss", "MSE"), ("opt", "Adam(lr=1e-3)"), ("dtype", "float32"),
-                                               ("threads", .integer(BLAS.threads))]
+                                               ("threads", .integer(threads))]
             var rng = SplitMix64(seed: 0)
             let lstm = LSTM<Float>(inputSize: 1, hiddenSize: hidden, initialization: .pytorch, using: &rng)
-            lstm.batchParallelism = BLAS.threads
+            lstm.batchParallelism = threads
             let head = Linear<Float>(inputSize: hidden, outputSize: 1, using: &rng)
             let model = Sequential<Float>([lstm, head])
             let adam = Adam(parameters: model.parameters, learningRate: 1e-3)
@@ -65,14 +72,16 @@ public enum LSTMWorkload {
             }
             emit(BenchRecord(workload: "lstm_step", params: base + [("mode", "train")], peer: peer, timing: train,
                              units: Double(batch), unit: "seq/s",
-                             extra: [("gflop_per_step_est", .number(trainFlops / 1e9)), ("loss", .number(firstLoss ?? .nan))]).json)
+                             extra: [("gflop_per_step_est", .number(trainFlops / 1e9)), ("loss", .number(firstLoss ?? .nan)),
+                                     ("blas_threads", .integer(blasThreads))]).json)
 
             model.mode = .inference
             var checksum = 0.0
             let infer = measure(opts.policy) { checksum = Double(model.forward(x).sum()) }
             emit(BenchRecord(workload: "lstm_step", params: base + [("mode", "infer")], peer: peer, timing: infer,
                              units: Double(batch), unit: "seq/s",
-                             extra: [("gflop_per_step_est", .number(forwardFlops / 1e9)), ("checksum", .number(checksum))]).json)
+                             extra: [("gflop_per_step_est", .number(forwardFlops / 1e9)), ("checksum", .number(checksum)),
+                                     ("blas_threads", .integer(blasThreads))]).json)
         }
     }
 }

@@ -4,22 +4,41 @@
 // generic code runs unspecialised. The point-wise kernels are the only per-element loops of a
 // time step, so each call checks the scalar type once and enters a kernel compiled for that
 // concrete type (Float with VectorActivations, Double with lane-wise libm); anything else, or
-// `.reference`, runs the plain scalar loops.
+// `.reference`, runs the plain scalar loops. (`.fast`, `.packed` and `.blas` share the SIMD gate
+// kernels; the packed LSTM path applies the same formulas inside its own tiles.)
 
 import LinearAlgebra
 
-/// Which implementation of the point-wise gate math a recurrent layer runs.
+/// Which implementations a recurrent layer runs for its per-step products and gate math.
 public enum RecurrentKernelPath: String, Sendable, Hashable, CaseIterable {
-    /// Fused SIMD kernels: Float with `VectorActivations` (a few ulp from libm), Double with
-    /// libm per lane. The default.
+    /// The default. For the LSTM, `.packed` when the build targets a CPU with FMA (the
+    /// `SSLAB_FMA` condition that `SSLAB_TARGET_CPU` sets, see Package.swift), where the
+    /// micro-kernels beat a BLAS call per step, and `.blas` otherwise; for GRU and Elman, `.blas`.
     case fast
-    /// Plain scalar loops with libm activations: the reference the fast path is tested against.
+    /// LSTM: every per-step product in register-blocked micro-kernels over packed weights, with
+    /// the gate law fused onto the forward tile and the weight gradients accumulated per step
+    /// (PackedLSTMKernels.swift); no BLAS call in the time loops. GRU and Elman: as `.blas`.
+    case packed
+    /// One BLAS gemm per step (blocked for batch partitions) and the fused SIMD gate kernels:
+    /// Float with `VectorActivations` (a few ulp from libm), Double with libm per lane.
+    case blas
+    /// BLAS products and plain scalar loops with libm activations: the reference the other
+    /// paths are tested against.
     case reference
+
+    /// Whether `.fast` runs the packed LSTM kernels in this build.
+    public static var fastUsesPackedKernels: Bool {
+        #if SSLAB_FMA
+        return true
+        #else
+        return false
+        #endif
+    }
 }
 
 enum GateKernels {
     static func lstmForward<S: NeuralScalar>(_ a: LSTMForwardStep<S>, _ path: RecurrentKernelPath) {
-        if path == .fast {
+        if path != .reference {
             if S.self == Float.self { return FastGateKernels<FastFloatGateMath>.lstmForward(a.cast(to: Float.self)) }
             if S.self == Double.self { return FastGateKernels<LanewiseGateMath<Double>>.lstmForward(a.cast(to: Double.self)) }
         }
@@ -27,7 +46,7 @@ enum GateKernels {
     }
 
     static func lstmBackward<S: NeuralScalar>(_ a: LSTMBackwardStep<S>, _ path: RecurrentKernelPath) {
-        if path == .fast {
+        if path != .reference {
             if S.self == Float.self { return FastGateKernels<FastFloatGateMath>.lstmBackward(a.cast(to: Float.self)) }
             if S.self == Double.self { return FastGateKernels<LanewiseGateMath<Double>>.lstmBackward(a.cast(to: Double.self)) }
         }
@@ -35,7 +54,7 @@ enum GateKernels {
     }
 
     static func gruForward<S: NeuralScalar>(_ a: GRUForwardStep<S>, _ path: RecurrentKernelPath) {
-        if path == .fast {
+        if path != .reference {
             if S.self == Float.self { return FastGateKernels<FastFloatGateMath>.gruForward(a.cast(to: Float.self)) }
             if S.self == Double.self { return FastGateKernels<LanewiseGateMath<Double>>.gruForward(a.cast(to: Double.self)) }
         }
@@ -43,7 +62,7 @@ enum GateKernels {
     }
 
     static func gruBackward<S: NeuralScalar>(_ a: GRUBackwardStep<S>, _ path: RecurrentKernelPath) {
-        if path == .fast {
+        if path != .reference {
             if S.self == Float.self { return FastGateKernels<FastFloatGateMath>.gruBackward(a.cast(to: Float.self)) }
             if S.self == Double.self { return FastGateKernels<LanewiseGateMath<Double>>.gruBackward(a.cast(to: Double.self)) }
         }
@@ -51,7 +70,7 @@ enum GateKernels {
     }
 
     static func elmanForward<S: NeuralScalar>(_ a: ElmanForwardStep<S>, _ path: RecurrentKernelPath) {
-        if path == .fast {
+        if path != .reference {
             if S.self == Float.self { return FastGateKernels<FastFloatGateMath>.elmanForward(a.cast(to: Float.self)) }
             if S.self == Double.self { return FastGateKernels<LanewiseGateMath<Double>>.elmanForward(a.cast(to: Double.self)) }
         }
@@ -59,7 +78,7 @@ enum GateKernels {
     }
 
     static func elmanBackward<S: NeuralScalar>(_ a: ElmanBackwardStep<S>, _ path: RecurrentKernelPath) {
-        if path == .fast {
+        if path != .reference {
             if S.self == Float.self { return FastGateKernels<FastFloatGateMath>.elmanBackward(a.cast(to: Float.self)) }
             if S.self == Double.self { return FastGateKernels<LanewiseGateMath<Double>>.elmanBackward(a.cast(to: Double.self)) }
         }

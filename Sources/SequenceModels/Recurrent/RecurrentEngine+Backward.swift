@@ -35,13 +35,11 @@ extension RecurrentEngine {
     func backward(_ dy: Tensor<S>, finalHiddenGradient: [Tensor<S>]?, finalCellGradient: [Tensor<S>]?,
                   truncation: Int?) -> (input: Tensor<S>, initialHidden: [Tensor<S>], initialCell: [Tensor<S>]?) {
         precondition(hasCache, "recurrent backward needs a preceding forward (one backward per forward)") // invariant: forward/backward pairing
-        let b = batch, t = time, h = hiddenSize, gh = kind.gateCount * h, hasCell = kind.hasCellState
+        let b = batch, t = time, h = hiddenSize, hasCell = kind.hasCellState
         precondition(dy.shape == [b, t, h], "recurrent backward: gradient \(dy.shape) for output [\(b), \(t), \(h)]") // invariant: shapes checked by caller
         precondition(truncation.map { $0 >= 1 } ?? true, "truncation must be ≥ 1 step") // invariant: checked by the layer's setter
         hasCache = false
         let parts = partitions(batch: b)
-        let limit = RecurrentStep.singleThreadGemmWork
-        let path = path, kind = kind
         var current = hiddenGradients.0, below = hiddenGradients.1
         let top = current.reserve(t * b * h)
         dy.withUnsafeBufferPointer { src in
@@ -50,7 +48,7 @@ extension RecurrentEngine {
         var initialHidden: [Tensor<S>] = [], initialCell: [Tensor<S>] = []
         var inputGradient: Tensor<S>? = nil
         for l in stride(from: layers.count - 1, through: 0, by: -1) {
-            let p = layers[l], ws = workspaces[l]
+            let p = layers[l]
             let dH = current.pointer
             let dh0 = initialHiddenGradient.zeroed(b * h)
             let dc = carriedCellGradient.zeroed(hasCell ? b * h : 1)
@@ -60,65 +58,17 @@ extension RecurrentEngine {
                 g.withUnsafeBufferPointer { src in for i in 0..<(b * h) { target[i] += src[i] } }
             }
             if hasCell, let g = finalCellGradient?[l] { copyScalars(g, to: dc, count: b * h) }
-            let gates = ws.gates.pointer, hidden = ws.hidden.pointer
-            let dbx = ws.biasGradientInput.zeroed(parts.count * gh), dbh = ws.biasGradientRecurrent.zeroed(parts.count * gh)
-            let dRec = kind == .gru ? ws.recurrentGradient.reserve(t * b * gh) : gates
-            let tanhCell = ws.tanhCell.pointer, cell = ws.cell.pointer, newGatePart = ws.newGatePart.pointer
-            p.weightHH.value.withUnsafeBufferPointer { whh in
-                forEachPartition(parts) { part, rows in
-                    let r0 = rows.lowerBound, m = rows.count
-                    let dcRows = dc + (hasCell ? r0 * h : 0), dbxPart = dbx + part * gh, dbhPart = dbh + part * gh
-                    for step in stride(from: t - 1, through: 0, by: -1) {
-                        let s = step * b * h + r0 * h, g = step * b * gh + r0 * gh
-                        let cut = step > 0 && (truncation.map { step % $0 == 0 } ?? false)
-                        let previous = step > 0 ? dH + s - b * h : dh0 + r0 * h
-                        switch kind {
-                        case .lstm:
-                            GateKernels.lstmBackward(LSTMBackwardStep(gates: gates + g, tanhCell: tanhCell + s, cellPrevious: cell + s,
-                                                                      hiddenGradient: dH + s, cellGradient: dcRows, biasGradient: dbxPart,
-                                                                      batch: m, size: h), path)
-                            if cut { setToZero(dcRows, count: m * h) }
-                        case .gru:
-                            GateKernels.gruBackward(GRUBackwardStep(gates: gates + g, recurrentGradient: dRec + g, newGatePart: newGatePart + s,
-                                                                    hiddenPrevious: hidden + s, hiddenGradient: dH + s,
-                                                                    hiddenPreviousGradient: cut ? nil : previous, inputBiasGradient: dbxPart,
-                                                                    recurrentBiasGradient: dbhPart, batch: m, size: h), path)
-                        case .elman:
-                            GateKernels.elmanBackward(ElmanBackwardStep(gates: gates + g, hiddenGradient: dH + s, biasGradient: dbxPart,
-                                                                        batch: m, size: h), path)
-                        }
-                        if !cut {
-                            RecurrentStep.backwardRecurrent(batch: m, hiddenSize: h, gates: gh, delta: dRec + g, weightHH: whh.baseAddress!,
-                                                            gemmWorkLimit: limit, into: previous)
-                        }
-                    }
-                }
+            let input: UnsafePointer<S> = l == 0 ? UnsafePointer(inputTimeMajor.pointer) : UnsafePointer(workspaces[l - 1].hidden.pointer + b * h)
+            // ∂L/∂(this layer's input), time-major: the next layer down's ∂L/∂h.
+            let width = p.inputSize
+            let dX = l > 0 ? below.reserve(t * b * width) : inputGradientTimeMajor.reserve(t * b * width)
+            if usesPackedLSTM {
+                packedBackward(l, input: input, dH: dH, dh0: dh0, dc: dc, dX: dX, parts: parts, truncation: truncation)
+            } else {
+                blasBackward(l, input: input, dH: dH, dh0: dh0, dc: dc, dX: dX, parts: parts, truncation: truncation)
             }
             initialHidden.append(tensorCopy(dh0, shape: [b, h]))
             if hasCell { initialCell.append(tensorCopy(dc, shape: [b, h])) }
-
-            let input: UnsafePointer<S> = l == 0 ? UnsafePointer(inputTimeMajor.pointer) : UnsafePointer(workspaces[l - 1].hidden.pointer + b * h)
-            accumulateWeightGradient(delta: gates, inputs: input, width: p.inputSize, rows: t * b, gates: gh,
-                                     into: p.weightIH)
-            accumulateWeightGradient(delta: dRec, inputs: hidden, width: h, rows: t * b, gates: gh, into: p.weightHH)
-            let recurrentBias = kind == .gru ? dbh : dbx
-            for part in parts.indices {
-                // A (1 × G·H) row added "transposed" is a plain vector add, in a specialised loop.
-                p.biasIH.gradient.withUnsafeMutableBufferPointer { grad in
-                    GateKernels.addTransposed(dbx + part * gh, rows: 1, cols: gh, into: grad.baseAddress!)
-                }
-                p.biasHH.gradient.withUnsafeMutableBufferPointer { grad in
-                    GateKernels.addTransposed(recurrentBias + part * gh, rows: 1, cols: gh, into: grad.baseAddress!)
-                }
-            }
-
-            // ∂L/∂(this layer's input) = δ_x · W_ih, time-major.
-            let width = p.inputSize
-            let dX = l > 0 ? below.reserve(t * b * width) : inputGradientTimeMajor.reserve(t * b * width)
-            p.weightIH.value.withUnsafeBufferPointer { wih in
-                S.gemm(.none, .none, m: t * b, n: width, k: gh, alpha: 1, a: gates, lda: gh, b: wih.baseAddress!, ldb: width,
-                       beta: 0, c: dX, ldc: width)
-            }
             if l > 0 {
                 swap(&current, &below)
             } else {
@@ -129,6 +79,71 @@ extension RecurrentEngine {
         }
         guard let inputGradient else { preconditionFailure("recurrent backward visited no layer") } // invariant: layers is non-empty
         return (inputGradient, Array(initialHidden.reversed()), hasCell ? Array(initialCell.reversed()) : nil)
+    }
+
+    /// Backward of layer `l` on the BLAS path (arguments as in `packedBackward`): per step the
+    /// fused gate kernel turns dH[t] into δ in place in `gates` and one gemm adds δ W_hh into
+    /// dH[t−1]; afterwards the weight gradients and ∂L/∂x are gemms over all T·B rows.
+    /// - Complexity: T gemms (B × G·H)·(G·H × H), T fused passes, three gemms over T·B rows.
+    func blasBackward(_ l: Int, input: UnsafePointer<S>, dH: UnsafeMutablePointer<S>, dh0: UnsafeMutablePointer<S>,
+                      dc: UnsafeMutablePointer<S>, dX: UnsafeMutablePointer<S>, parts: [Range<Int>], truncation: Int?) {
+        let p = layers[l], ws = workspaces[l], b = batch, t = time, h = hiddenSize, gh = kind.gateCount * h
+        let hasCell = kind.hasCellState, width = p.inputSize
+        let limit = RecurrentStep.singleThreadGemmWork
+        let path = path, kind = kind
+        let gates = ws.gates.pointer, hidden = ws.hidden.pointer
+        let dbx = ws.biasGradientInput.zeroed(parts.count * gh), dbh = ws.biasGradientRecurrent.zeroed(parts.count * gh)
+        let dRec = kind == .gru ? ws.recurrentGradient.reserve(t * b * gh) : gates
+        let tanhCell = ws.tanhCell.pointer, cell = ws.cell.pointer, newGatePart = ws.newGatePart.pointer
+        p.weightHH.value.withUnsafeBufferPointer { whh in
+            forEachPartition(parts) { part, rows in
+                let r0 = rows.lowerBound, m = rows.count
+                let dcRows = dc + (hasCell ? r0 * h : 0), dbxPart = dbx + part * gh, dbhPart = dbh + part * gh
+                for step in stride(from: t - 1, through: 0, by: -1) {
+                    let s = step * b * h + r0 * h, g = step * b * gh + r0 * gh
+                    let cut = step > 0 && (truncation.map { step % $0 == 0 } ?? false)
+                    let previous = step > 0 ? dH + s - b * h : dh0 + r0 * h
+                    switch kind {
+                    case .lstm:
+                        GateKernels.lstmBackward(LSTMBackwardStep(gates: gates + g, tanhCell: tanhCell + s, cellPrevious: cell + s,
+                                                                  hiddenGradient: dH + s, cellGradient: dcRows, biasGradient: dbxPart,
+                                                                  batch: m, size: h), path)
+                        if cut { setToZero(dcRows, count: m * h) }
+                    case .gru:
+                        GateKernels.gruBackward(GRUBackwardStep(gates: gates + g, recurrentGradient: dRec + g, newGatePart: newGatePart + s,
+                                                                hiddenPrevious: hidden + s, hiddenGradient: dH + s,
+                                                                hiddenPreviousGradient: cut ? nil : previous, inputBiasGradient: dbxPart,
+                                                                recurrentBiasGradient: dbhPart, batch: m, size: h), path)
+                    case .elman:
+                        GateKernels.elmanBackward(ElmanBackwardStep(gates: gates + g, hiddenGradient: dH + s, biasGradient: dbxPart,
+                                                                    batch: m, size: h), path)
+                    }
+                    if !cut {
+                        RecurrentStep.backwardRecurrent(batch: m, hiddenSize: h, gates: gh, delta: dRec + g, weightHH: whh.baseAddress!,
+                                                        gemmWorkLimit: limit, into: previous)
+                    }
+                }
+            }
+        }
+        accumulateWeightGradient(delta: gates, inputs: input, width: p.inputSize, rows: t * b, gates: gh,
+                                 into: p.weightIH)
+        accumulateWeightGradient(delta: dRec, inputs: hidden, width: h, rows: t * b, gates: gh, into: p.weightHH)
+        let recurrentBias = kind == .gru ? dbh : dbx
+        for part in parts.indices {
+            // A (1 × G·H) row added "transposed" is a plain vector add, in a specialised loop.
+            p.biasIH.gradient.withUnsafeMutableBufferPointer { grad in
+                GateKernels.addTransposed(dbx + part * gh, rows: 1, cols: gh, into: grad.baseAddress!)
+            }
+            p.biasHH.gradient.withUnsafeMutableBufferPointer { grad in
+                GateKernels.addTransposed(recurrentBias + part * gh, rows: 1, cols: gh, into: grad.baseAddress!)
+            }
+        }
+
+        // ∂L/∂(this layer's input) = δ_x · W_ih.
+        p.weightIH.value.withUnsafeBufferPointer { wih in
+            S.gemm(.none, .none, m: t * b, n: width, k: gh, alpha: 1, a: gates, lda: gh, b: wih.baseAddress!, ldb: width,
+                   beta: 0, c: dX, ldc: width)
+        }
     }
 
     /// `parameter.gradient (G·H × width) += δᵀ (G·H × rows) · X (rows × width)`, evaluated as

@@ -43,6 +43,15 @@ final class LayerWorkspace<S: NeuralScalar> {
     /// (G·H) bias-gradient accumulators: input side, recurrent side.
     let biasGradientInput = ScratchBuffer<S>()
     let biasGradientRecurrent = ScratchBuffer<S>()
+    /// Packed LSTM path (PackedLSTM.swift): packed weights, the per-step δ block and the
+    /// per-partition weight-gradient accumulators.
+    let packedForward = ScratchBuffer<S>()
+    let packedBias = ScratchBuffer<S>()
+    let packedRecurrent = ScratchBuffer<S>()
+    let packedInput = ScratchBuffer<S>()
+    let delta = ScratchBuffer<S>()
+    let recurrentWeightGradient = ScratchBuffer<S>()
+    let inputWeightGradient = ScratchBuffer<S>()
 }
 
 /// Forward and backward of a recurrent stack; owned by `RecurrentLayer`.
@@ -112,6 +121,12 @@ final class RecurrentEngine<S: NeuralScalar> {
             let tanhCell = ws.tanhCell.reserve(hasCell ? t * b * h : 1)
             let newGatePart = ws.newGatePart.reserve(kind == .gru ? t * b * h : 1)
             let scratch = ws.stepScratch.reserve(kind == .gru ? b * gh : 1)
+            if usesPackedLSTM {
+                packedForward(l, input: input, batch: b, time: t, parts: parts)
+                finalHidden.append(tensorCopy(hidden + t * b * h, shape: [b, h]))
+                finalCell.append(tensorCopy(cell + t * b * h, shape: [b, h]))
+                continue
+            }
             let bias = ws.bias.reserve(gh), newGateBias = ws.newGateBias.reserve(h)
             p.combineBiases(into: bias, newGateBias: newGateBias)
             p.weightIH.value.withUnsafeBufferPointer { wih in

@@ -111,6 +111,18 @@ protocol GateMath {
     associatedtype Scalar: NeuralScalar & SIMDScalar
     static func sigmoid(_ x: SIMD8<Scalar>) -> SIMD8<Scalar>
     static func tanh(_ x: SIMD8<Scalar>) -> SIMD8<Scalar>
+    /// Sixteen lanes; the same values as the eight-lane functions on each half.
+    static func sigmoid(_ x: SIMD16<Scalar>) -> SIMD16<Scalar>
+    static func tanh(_ x: SIMD16<Scalar>) -> SIMD16<Scalar>
+}
+
+extension GateMath {
+    @inline(__always) static func sigmoid(_ x: SIMD16<Scalar>) -> SIMD16<Scalar> {
+        SIMD16(lowHalf: sigmoid(x.lowHalf), highHalf: sigmoid(x.highHalf))
+    }
+    @inline(__always) static func tanh(_ x: SIMD16<Scalar>) -> SIMD16<Scalar> {
+        SIMD16(lowHalf: tanh(x.lowHalf), highHalf: tanh(x.highHalf))
+    }
 }
 
 /// Float gates with `VectorActivations` (the fast path of `RecurrentKernelPath.fast`).
@@ -118,6 +130,8 @@ enum FastFloatGateMath: GateMath {
     typealias Scalar = Float
     @inline(__always) static func sigmoid(_ x: SIMD8<Float>) -> SIMD8<Float> { VectorActivations.sigmoid(x) }
     @inline(__always) static func tanh(_ x: SIMD8<Float>) -> SIMD8<Float> { VectorActivations.tanh(x) }
+    @inline(__always) static func sigmoid(_ x: SIMD16<Float>) -> SIMD16<Float> { VectorActivations16.sigmoid(x) }
+    @inline(__always) static func tanh(_ x: SIMD16<Float>) -> SIMD16<Float> { VectorActivations16.tanh(x) }
 }
 
 /// Lane-by-lane libm activations: the Double fast path (gradient checks and fixtures need

@@ -57,6 +57,33 @@ import Testing
                     rtol: 3e-7, atol: 0)
     }
 
+    /// The sixteen-lane twin computes exactly the eight-lane functions, lane for lane (the
+    /// packed LSTM uses it for two rows at once on AVX-512 builds, and its results must not
+    /// depend on that).
+    @Test func sixteenLaneActivationsMatchEightLaneBitwise() {
+        let xs = Self.sweep + [.infinity, -.infinity, .greatestFiniteMagnitude, -.leastNonzeroMagnitude]
+        typealias F8 = (SIMD8<Float>) -> SIMD8<Float>
+        typealias F16 = (SIMD16<Float>) -> SIMD16<Float>
+        let pairs: [(String, F8, F16)] = [("sigmoid", VectorActivations.sigmoid, VectorActivations16.sigmoid),
+                                          ("tanh", VectorActivations.tanh, VectorActivations16.tanh),
+                                          ("exp", VectorActivations.expNonPositive, VectorActivations16.expNonPositive),
+                                          ("expm1", VectorActivations.expm1NonPositive, VectorActivations16.expm1NonPositive)]
+        for (name, f8, f16) in pairs {
+            let xs = name.hasPrefix("exp") ? xs.map { -abs($0) } : xs
+            let eight = Self.evaluate(xs, f8)
+            var sixteen: [Float] = []
+            var i = 0
+            while i < xs.count {
+                var v = SIMD16<Float>()
+                for k in 0..<16 where i + k < xs.count { v[k] = xs[i + k] }
+                let y = f16(v)
+                for k in 0..<16 where i + k < xs.count { sixteen.append(y[k]) }
+                i += 16
+            }
+            #expect(eight.map(\.bitPattern) == sixteen.map(\.bitPattern), "\(name)")
+        }
+    }
+
     /// Forward outputs, final states, input/initial-state/parameter gradients of the fast and
     /// reference kernel paths, for any scalar type.
     static func compareKernelPaths<A: RecurrentArchitecture>(_: A.Type, rtol: Double, atol: Double, seed: UInt64,
