@@ -30,7 +30,6 @@ struct Bench: ParsableCommand {
     @Option(name: .customLong("lstm-seq"), help: "Sequence lengths for lstm_step (the peers' --lstm-seq; default 128), one run each.") var lstmSeq: LengthList?
     @Option(name: .customLong("attn-T"), help: "Sequence lengths for attention.") var attnT: LengthList?
     @Option(name: .customLong("attn-heads"), help: "Head counts for attention.") var attnHeads: LengthList?
-    @Option(name: .customLong("lstm-hidden"), help: "Hidden sizes for lstm_step.") var lstmHidden: LengthList?
     @Option(help: "Only peers whose name contains one of these (comma list).") var peers: String?
     @Option(help: "Skip cases predicted to take longer than this per run (s).") var maxSingle: Double = 15
     @Flag(help: "Small shapes and few runs: a smoke test.") var quick = false
@@ -64,7 +63,6 @@ struct Bench: ParsableCommand {
         if let bad = lstmLengths.first(where: { $0 < 1 }) { throw ValidationError("--lstm-seq lengths must be ≥ 1, got \(bad)") }
         if let v = attnT?.values { opts.attnT = v }
         if let v = attnHeads?.values { opts.attnHeads = v }
-        if let v = lstmHidden?.values { opts.lstmHidden = v }
         if let mimo { opts.mimo = try parseTriples(mimo) }
         if let fftBatch { opts.fftBatch = try parsePairs(fftBatch) }
         if let peers { opts.peers = peers.split(separator: ",").map(String.init) }
