@@ -162,7 +162,7 @@ def main():
     sections = [("lti_scan: simulate x[k+1] = A x[k] + B u[k] (float64)", lti_scan(recs)),
                 ("lti_kernel: K[k] = C A^k B, time for all L taps", lti_kernel(recs)),
                 ("fft_conv: causal convolution, kernel length L (float64)", fft_conv(recs)),
-                ("lstm_step: batch 32, seq 128, float32", learning(recs, "lstm_step", "sslab:lstm", "torch.nn.LSTM", ["hidden", "mode"])),
+                ("lstm_step: batch 32, float32", learning(recs, "lstm_step", "sslab:lstm", "torch.nn.LSTM", ["hidden", "seq_len", "mode"])),
                 ("attention: batch 8, d_model 64, float32", learning(recs, "attention", "sslab:attention", "torch.sdpa", ["seq_len", "heads", "mode"])),
                 ("ridge: n = 1e5, d = 64", ridge(recs)),
                 ("ssm_step vs the LSTM at the same lengths (batch 32, float32)", ssm_vs_lstm(recs))]
