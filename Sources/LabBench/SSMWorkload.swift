@@ -19,6 +19,13 @@
 //                   peer "sslab:ssm"; the bare S4D layer's cell alone is peer "sslab:s4d-cell".
 // The per-step cost of the recurrent mode is O(H·P + H²) whatever L is, so `per_step_s` should
 // stay flat across L = 1e3, 1e4, 1e5.
+//
+// Threads, as in `lstm_step` (LSTMWorkload.swift): `params.threads` is the OpenBLAS thread count
+// on entry (the budget, 2 = nproc by default); the train, infer and layer modes run with
+// OpenBLAS at 1 thread (restored afterwards; `extra.blas_threads`), and the model splits its
+// batch's pairs of sequences over `threads` threads (`SSMModel.batchParallelism`). The bare S4D
+// layer (mode=layer) has no batch split and runs on one thread (`params.threads` = 1); the
+// recurrent mode (batch 1) runs with OpenBLAS at the budget as before.
 
 import LinearAlgebra
 import Reports
@@ -38,10 +45,10 @@ public enum SSMWorkload {
         SSMModelConfiguration(inputSize: 1, outputSize: 1, width: hidden, depth: 1, stateSize: 64)
     }
 
-    static func base(hidden: Int, length: Int, batch: Int) -> [(String, JSONValue)] {
+    static func base(hidden: Int, length: Int, batch: Int, threads: Int = BLAS.threads) -> [(String, JSONValue)] {
         [("batch", .integer(batch)), ("seq_len", .integer(length)), ("input", .integer(1)), ("hidden", .integer(hidden)),
          ("state", .integer(64)), ("layers", .integer(1)), ("head", "Linear(H,1) per step"), ("loss", "MSE"),
-         ("opt", "Adam(lr=1e-3)"), ("dtype", "float32"), ("threads", .integer(BLAS.threads))]
+         ("opt", "Adam(lr=1e-3)"), ("dtype", "float32"), ("threads", .integer(threads))]
     }
 
     /// Runs `ssm_step`; each finished case is passed to `emit` as one JSON line value.
@@ -49,40 +56,55 @@ public enum SSMWorkload {
         let peer = "sslab:ssm"
         let batch = 32
         if opts.wants(peer) {
-            for hidden in opts.ssmHidden {
-                for length in opts.ssmL {
-                    let model = try SSMModel<Float>(configuration: configuration(hidden: hidden), seed: 0)
-                    let adam = Adam(parameters: model.parameters, learningRate: 1e-3)
-                    let (x, y) = data(batch: batch, length: length)
-                    var firstLoss: Double? = nil
-                    let train = try measure(opts.policy) {
-                        adam.zeroGradients()
-                        let result = try MeanSquaredError().evaluate(model.forward(x), y, mask: nil)
-                        _ = model.backward(result.gradient)
-                        adam.step()
-                        if firstLoss == nil { firstLoss = result.value }
-                    }
-                    emit(BenchRecord(workload: "ssm_step", params: base(hidden: hidden, length: length, batch: batch) + [("mode", "train")],
-                                     peer: peer, timing: train, units: Double(batch), unit: "seq/s", extra: [("loss", .number(firstLoss ?? .nan))]).json)
-                    model.mode = .inference
-                    var checksum = 0.0
-                    let infer = measure(opts.policy) { checksum = Double(model.forward(x).sum()) }
-                    emit(BenchRecord(workload: "ssm_step", params: base(hidden: hidden, length: length, batch: batch) + [("mode", "infer")],
-                                     peer: peer, timing: infer, units: Double(batch), unit: "seq/s", extra: [("checksum", .number(checksum))]).json)
-                    let layer = model.blocks[0].ssm
-                    layer.mode = .training
-                    let u = Tensor<Float>(shape: [batch, length, hidden], scalars: PeerData.uniform(21, batch * length * hidden).map { Float($0) })
-                    let alone = measure(opts.policy) {
-                        layer.zeroGradients()
-                        _ = layer.backward(layer.forward(u))
-                    }
-                    var params = base(hidden: hidden, length: length, batch: batch) + [("mode", "layer")]
-                    params.removeAll { ["opt", "loss", "head"].contains($0.0) }
-                    emit(BenchRecord(workload: "ssm_step", params: params, peer: peer, timing: alone, units: Double(batch), unit: "seq/s").json)
-                }
-            }
+            try convolutionModes(opts, peer: peer, batch: batch, emit: emit)
         }
         try recurrent(opts, emit: emit)
+    }
+
+    /// Modes train, infer and layer, with OpenBLAS at one thread and the model's batch split over
+    /// the thread budget (see the file header).
+    static func convolutionModes(_ opts: BenchOptions, peer: String, batch: Int, emit: (JSONValue) -> Void) throws {
+        let threads = BLAS.threads, blasThreads = 1
+        if threads != blasThreads { BLAS.setThreads(blasThreads) }
+        defer { if threads != blasThreads { BLAS.setThreads(threads) } }
+        let blasExtra: (String, JSONValue) = ("blas_threads", .integer(blasThreads))
+        func base(hidden: Int, length: Int, batch: Int) -> [(String, JSONValue)] {
+            SSMWorkload.base(hidden: hidden, length: length, batch: batch, threads: threads)
+        }
+        for hidden in opts.ssmHidden {
+            for length in opts.ssmL {
+                let model = try SSMModel<Float>(configuration: configuration(hidden: hidden), seed: 0)
+                model.batchParallelism = threads
+                let adam = Adam(parameters: model.parameters, learningRate: 1e-3)
+                let (x, y) = data(batch: batch, length: length)
+                var firstLoss: Double? = nil
+                let train = try measure(opts.policy) {
+                    adam.zeroGradients()
+                    let result = try MeanSquaredError().evaluate(model.forward(x), y, mask: nil)
+                    _ = model.backward(result.gradient)
+                    adam.step()
+                    if firstLoss == nil { firstLoss = result.value }
+                }
+                emit(BenchRecord(workload: "ssm_step", params: base(hidden: hidden, length: length, batch: batch) + [("mode", "train")],
+                                 peer: peer, timing: train, units: Double(batch), unit: "seq/s", extra: [("loss", .number(firstLoss ?? .nan)), blasExtra]).json)
+                model.mode = .inference
+                var checksum = 0.0
+                let infer = measure(opts.policy) { checksum = Double(model.forward(x).sum()) }
+                emit(BenchRecord(workload: "ssm_step", params: base(hidden: hidden, length: length, batch: batch) + [("mode", "infer")],
+                                 peer: peer, timing: infer, units: Double(batch), unit: "seq/s", extra: [("checksum", .number(checksum)), blasExtra]).json)
+                let layer = model.blocks[0].ssm
+                layer.mode = .training
+                let u = Tensor<Float>(shape: [batch, length, hidden], scalars: PeerData.uniform(21, batch * length * hidden).map { Float($0) })
+                let alone = measure(opts.policy) {
+                    layer.zeroGradients()
+                    _ = layer.backward(layer.forward(u))
+                }
+                var params = SSMWorkload.base(hidden: hidden, length: length, batch: batch, threads: 1) + [("mode", "layer")]   // one thread
+                params.removeAll { ["opt", "loss", "head"].contains($0.0) }
+                emit(BenchRecord(workload: "ssm_step", params: params, peer: peer, timing: alone, units: Double(batch), unit: "seq/s",
+                                 extra: [blasExtra]).json)
+            }
+        }
     }
 
     /// The recurrent mode: time per step at growing L, whole model and bare S4D cell, batch 1.

@@ -44,6 +44,17 @@ public final class SSMBlock<Scalar: NeuralScalar & FFTScalar>: Layer {
     /// How forward and backward run (`.fused` by default; `.layered` is the reference).
     /// Results agree to rounding. Takes effect at the next `forward`.
     public var executionPath: SSMExecutionPath = .fused
+    /// Threads for the fused path (default 1: the calling thread). With P > 1 the batch's pairs
+    /// of sequences form min(P, ⌈B/2⌉) contiguous groups that run forward and backward
+    /// concurrently, each with its own scratch and parameter-gradient sums, added in group order
+    /// afterwards (SSMPairPartition.swift): deterministic for a given P, equal to P = 1 up to
+    /// rounding. The kernel and its gradient are computed once, on the calling thread. The
+    /// groups call BLAS on (≤ 512, H)-row blocks; run OpenBLAS at one thread meanwhile so its
+    /// own workers do not compete for the cores. Use at most as many threads as idle cores.
+    /// The layered path ignores it. Takes effect at the next `forward`.
+    public var batchParallelism = 1 {
+        didSet { precondition(batchParallelism >= 1, "batchParallelism must be at least 1, got \(batchParallelism)") } // invariant: programmer misuse
+    }
 
     /// Output and input-gradient buffers, reused across calls (`Tensor.resize(to:)` inside
     /// `Tensor.add(_:_:into:)`); the residual sums go there instead of into a child's output.

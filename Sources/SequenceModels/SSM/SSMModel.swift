@@ -104,6 +104,21 @@ public final class SSMModel<Scalar: NeuralScalar & FFTScalar>: Layer, SavableMod
     public var executionPath: SSMExecutionPath = .fused {
         didSet { for block in blocks { block.executionPath = executionPath } }
     }
+    /// Threads for the fused path (default 1: the calling thread). With P > 1 the batch's pairs
+    /// of sequences form min(P, ⌈B/2⌉) contiguous groups that run the whole network forward and
+    /// backward concurrently, each with its own scratch and parameter-gradient sums, added in
+    /// group order afterwards (SSMPairPartition.swift): deterministic for a given P, equal to
+    /// P = 1 up to rounding. Each block's kernel and its gradient are computed once, on the
+    /// calling thread. Run OpenBLAS at one thread meanwhile (the groups' gemms are small, and
+    /// OpenBLAS's own workers would compete for the cores); use at most as many threads as idle
+    /// cores. Setting it sets every block's too (used when a pooled model runs its blocks
+    /// layer by layer). Takes effect at the next `forward`.
+    public var batchParallelism = 1 {
+        didSet {
+            precondition(batchParallelism >= 1, "batchParallelism must be at least 1, got \(batchParallelism)") // invariant: programmer misuse
+            for block in blocks { block.batchParallelism = batchParallelism }
+        }
+    }
     /// Caches and buffers of the fused path, and which path the last forward took.
     let fusedWorkspace = FusedModelWorkspace<Scalar>()
     var outputBuffer = Tensor<Scalar>(shape: [0])

@@ -56,8 +56,11 @@ import Spectral
 /// channel, two sequences per complex FFT, tile by tile in cache (see TimeMajorConvolver.swift).
 /// After `init`, `setKernels`, `forward` and `backward` neither allocate nor plan.
 ///
-/// Not thread-safe (the workspaces are reused); use one per thread. Plans come from
-/// `FFTPlanCache.shared`.
+/// Lanes: the per-pair calls (`forwardPair`, `backwardPair`) take a lane, a set of tile scratch
+/// and kernel-gradient sums of its own (`reserveLanes`), so pairs may run concurrently on
+/// different lanes while sharing the kernel spectra; one lane is one thread at a time. Everything
+/// else (`setKernels`, `forward`, `backward`, `kernelGradient`, `reserveLanes`) is not
+/// thread-safe. Plans come from `FFTPlanCache.shared` (executing them is thread-safe).
 public final class TimeMajorConvolver<Scalar: NeuralScalar & FFTScalar> {
     /// B, L, H.
     public let batch: Int, length: Int, channels: Int
@@ -71,13 +74,23 @@ public final class TimeMajorConvolver<Scalar: NeuralScalar & FFTScalar> {
 
     private let plans: Plans?
     // Complex rows of length m, interleaved (re, im); a channel's spectrum is two rows (even, odd).
-    private let rows: Workspace<Scalar>                  // (W, 2, m): one tile's padded inputs / inverse outputs
-    private let spectra: Workspace<Scalar>               // (W, 2, m): Ẑ or Ẑg of a tile
-    private let inputSpectra: Workspace<Scalar>          // (W, 2, m): Ẑx of a tile (backward)
+    private var lanes: [Lane]                            // lane 0 always; more from `reserveLanes`
     private let kernelSpectra: Workspace<Scalar>         // (H, 2, m): K̂ / n
-    private let kernelGradientSpectra: Workspace<Scalar> // (H, 2, m): Σ_pairs conj(Ẑx) Ẑg
     private let kernelRows: Workspace<Scalar>            // (H, 2, m)
     private let twiddles: Workspace<Scalar>              // (2, L): Re ω^t, then Im ω^t
+
+    /// One thread's scratch and its share of the kernel-gradient sums.
+    private final class Lane {
+        let rows: Workspace<Scalar>                  // (W, 2, m): one tile's padded inputs / inverse outputs
+        let spectra: Workspace<Scalar>               // (W, 2, m): Ẑ or Ẑg of a tile
+        let inputSpectra: Workspace<Scalar>          // (W, 2, m): Ẑx of a tile (backward)
+        let kernelGradientSpectra: Workspace<Scalar> // (H, 2, m): Σ over the lane's pairs of conj(Ẑx) Ẑg
+
+        init(tile: Int, channels: Int) {
+            rows = Workspace(count: tile); spectra = Workspace(count: tile); inputSpectra = Workspace(count: tile)
+            kernelGradientSpectra = Workspace(count: channels)
+        }
+    }
 
     private struct Plans {
         var forward: FFTPlan<Scalar>, inverse: FFTPlan<Scalar>                  // 2W rows
@@ -100,11 +113,8 @@ public final class TimeMajorConvolver<Scalar: NeuralScalar & FFTScalar> {
         let m = active ? fastFFTLength(atLeast: length) : 0, n = 2 * m
         fftLength = n
         let w = Swift.min(Self.tileWidth, channels)
-        rows = Workspace(count: 2 * w * n)
-        spectra = Workspace(count: 2 * w * n)
-        inputSpectra = Workspace(count: 2 * w * n)
+        lanes = [Lane(tile: 2 * w * n, channels: 2 * channels * n)]
         kernelSpectra = Workspace(count: 2 * channels * n)
-        kernelGradientSpectra = Workspace(count: 2 * channels * n)
         kernelRows = Workspace(count: 2 * channels * n)
         twiddles = Workspace(count: active ? 2 * length : 0)
         guard active else { plans = nil; return }
@@ -120,6 +130,15 @@ public final class TimeMajorConvolver<Scalar: NeuralScalar & FFTScalar> {
                       restInverse: rest > 0 ? cache.plan(.complexInverse, length: m, batch: 2 * rest) : nil,
                       kernelForward: cache.plan(.complexForward, length: m, batch: 2 * channels),
                       kernelInverse: cache.plan(.complexInverse, length: m, batch: 2 * channels))
+    }
+
+    /// Lanes ready for `forwardPair`/`backwardPair` (at least 1).
+    public var laneCount: Int { lanes.count }
+
+    /// Makes at least `count` lanes (each ≈ 2·(3W + H)·n scalars); never removes any.
+    func reserveLanes(_ count: Int) {
+        let w = Swift.min(Self.tileWidth, channels)
+        while lanes.count < count { lanes.append(Lane(tile: 2 * w * fftLength, channels: 2 * channels * fftLength)) }
     }
 
     /// Transforms the kernels k (H, L) and keeps K̂/n for `forward` and `backward`.
@@ -196,10 +215,11 @@ public final class TimeMajorConvolver<Scalar: NeuralScalar & FFTScalar> {
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func forwardPair(_ x0: UnsafePointer<Scalar>, _ x1: UnsafePointer<Scalar>?,
-                     into y0: UnsafeMutablePointer<Scalar>, _ y1: UnsafeMutablePointer<Scalar>?) {
+                     into y0: UnsafeMutablePointer<Scalar>, _ y1: UnsafeMutablePointer<Scalar>?, lane: Int = 0) {
         precondition(hasKernels, "TimeMajorConvolver.forwardPair before setKernels") // invariant: API misuse
         guard let plans else { return }
         let L = length, H = channels, n = fftLength, W = Swift.min(Self.tileWidth, H)
+        let scratch = lanes[lane], rows = scratch.rows, spectra = scratch.spectra
         let r = rows.pointer, s = spectra.pointer, kf = kernelSpectra.pointer, tw = UnsafePointer(twiddles.pointer)
         for h0 in stride(from: 0, to: H, by: W) {
             let w = Swift.min(W, H - h0)
@@ -213,19 +233,21 @@ public final class TimeMajorConvolver<Scalar: NeuralScalar & FFTScalar> {
     }
 
     /// `backward` for one pair: ∂ℓ/∂x of the pair into gx0 (and gx1), and the pair's share of
-    /// ∂ℓ/∂k into the kernel-gradient spectra — assigned when `first`, else accumulated. After the
-    /// last pair, `kernelGradient(into:)` turns the sums into ∂ℓ/∂k.
+    /// ∂ℓ/∂k into the lane's kernel-gradient spectra — assigned when `first` (the lane's first
+    /// pair), else accumulated. After the last pair, `kernelGradient(into:lanes:)` turns the sums
+    /// into ∂ℓ/∂k.
     /// - Complexity: 6·H complex FFTs of length m and 4·H·m complex products.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func backwardPair(outputGradient g0: UnsafePointer<Scalar>, _ g1: UnsafePointer<Scalar>?,
                       input x0: UnsafePointer<Scalar>, _ x1: UnsafePointer<Scalar>?,
-                      inputGradient gx0: UnsafeMutablePointer<Scalar>, _ gx1: UnsafeMutablePointer<Scalar>?, first: Bool) {
+                      inputGradient gx0: UnsafeMutablePointer<Scalar>, _ gx1: UnsafeMutablePointer<Scalar>?, first: Bool, lane: Int = 0) {
         precondition(hasKernels, "TimeMajorConvolver.backwardPair before setKernels") // invariant: API misuse
         guard let plans else { return }
         let L = length, H = channels, n = fftLength, m = n / 2, W = Swift.min(Self.tileWidth, H)
+        let scratch = lanes[lane], rows = scratch.rows, spectra = scratch.spectra, inputSpectra = scratch.inputSpectra
         let r = rows.pointer, s = spectra.pointer, xs = inputSpectra.pointer, tw = UnsafePointer(twiddles.pointer)
-        let kf = kernelSpectra.pointer, gkf = kernelGradientSpectra.pointer
+        let kf = kernelSpectra.pointer, gkf = scratch.kernelGradientSpectra.pointer
         for h0 in stride(from: 0, to: H, by: W) {
             let w = Swift.min(W, H - h0)
             let (fft, ifft) = plans.tile(w, W)
@@ -240,19 +262,27 @@ public final class TimeMajorConvolver<Scalar: NeuralScalar & FFTScalar> {
         }
     }
 
-    /// ∂ℓ/∂k (H, L) from the kernel-gradient spectra the pairs accumulated:
-    /// gk[h][t] = Re(even[t] + ω^(−t) odd[t]) / n of their inverse transform.
-    /// - Complexity: 2H complex FFTs of length m.
+    /// ∂ℓ/∂k (H, L) from the kernel-gradient spectra the pairs accumulated on lanes
+    /// 0 ..< `lanes` (every one of them must have run at least one pair): lane 0's sums plus
+    /// lane 1's, then lane 2's, … (a fixed order), then gk[h][t] = Re(even[t] + ω^(−t) odd[t]) / n
+    /// of their inverse transform.
+    /// - Complexity: 2H complex FFTs of length m, and (lanes − 1)·2·H·n additions.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
-    func kernelGradient(into gk: UnsafeMutableBufferPointer<Scalar>) {
+    func kernelGradient(into gk: UnsafeMutableBufferPointer<Scalar>, lanes used: Int = 1) {
+        precondition(used >= 1 && used <= lanes.count, "TimeMajorConvolver.kernelGradient: \(used) lanes of \(lanes.count)") // invariant: API misuse
         precondition(gk.count == channels * length, "TimeMajorConvolver.kernelGradient: \(gk.count) taps for (\(channels), \(length))") // invariant: API misuse
         guard let plans, let gkp = gk.baseAddress else {
             if let p = gk.baseAddress { p.update(repeating: 0, count: gk.count) }
             return
         }
         let L = length, H = channels, n = fftLength, m = n / 2
-        plans.kernelInverse.transform(kernelGradientSpectra.complex, into: kernelRows.mutableComplex)
+        let sums = lanes[0].kernelGradientSpectra
+        for lane in lanes[1..<used] {
+            let src = lane.kernelGradientSpectra.pointer, dst = sums.pointer
+            for i in 0..<sums.count { dst[i] += src[i] }
+        }
+        plans.kernelInverse.transform(sums.complex, into: kernelRows.mutableComplex)
         let kr = kernelRows.pointer, scale = 1 / Scalar(n), cr = twiddles.pointer, ci = twiddles.pointer + L
         for h in 0..<H {
             let even = kr + 4 * h * m, odd = even + 2 * m, dst = gkp + h * L
