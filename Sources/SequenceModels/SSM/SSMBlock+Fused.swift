@@ -171,6 +171,7 @@ extension SSMBlock {
     func beginFused(batch B: Int, length L: Int, lanes: Int = 1) {
         workspace.prepare(batch: B, length: L, width: ssm.channels, lanes: lanes)
         workspace.derivativeCached = mode != .inference
+        ssm.kernelParallelism = batchParallelism
         let conv = ssm.prepareTiledConvolution(batch: B, length: L)
         conv.reserveLanes(lanes)
         workspace.convolver = conv
