@@ -62,6 +62,33 @@ enum FusedKernels {
         }
     }
 
+    /// GLU with the residual in one pass over rows of [p_a | p_b] (rows of 2n), for n a multiple
+    /// of the lane count: `v = p_a + ba`, `s = σ(p_b + bb)` (both stored, the backward's caches)
+    /// and `y = x + v ⊙ s`. The same operations as `splitAddingBias`, `VectorMath.sigmoid` and
+    /// `addProduct` in turn (so the same bits), without the intermediate passes.
+    /// - Complexity: O(rows · n), one pass.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func gluResidual<S: NeuralScalar>(_ p: UnsafePointer<S>, rows: Int, width n: Int, valueBias ba: UnsafePointer<S>,
+                                             gateBias bb: UnsafePointer<S>, residual x: UnsafePointer<S>,
+                                             value v: UnsafeMutablePointer<S>, gate g: UnsafeMutablePointer<S>,
+                                             into y: UnsafeMutablePointer<S>) {
+        let w = S.Lanes.scalarCount
+        precondition(n % w == 0, "FusedKernels.gluResidual: width \(n) is not a multiple of \(w)") // invariant: callers check the width
+        for r in 0..<rows {
+            let pa = p + r * 2 * n, pg = pa + n, o = r * n
+            var j = 0
+            while j < n {
+                let value = VectorMath.load(pa + j) + VectorMath.load(ba + j)
+                let gate = S.vectorSigmoid(VectorMath.load(pg + j) + VectorMath.load(bb + j))
+                VectorMath.store(value, v + o + j)
+                VectorMath.store(gate, g + o + j)
+                VectorMath.store(VectorMath.load(x + o + j) + value * gate, y + o + j)
+                j += w
+            }
+        }
+    }
+
     /// `p[r][j] += b[j]` for `rows` rows of `width`.
     @_specialize(where S == Float)
     @_specialize(where S == Double)

@@ -257,9 +257,10 @@ extension SSMBlock {
     }
 
     /// `out = x + GLU(a Wᵀ + b)` for `rows` rows starting at `firstRow`, in chunks; caches v and s.
-    /// One gemm with the whole W gives the chunk's (rows, 2H) product; one pass then splits each
-    /// row into the value v (+ b_a, cached) and the gate's pre-activation (+ b_b, into the
-    /// lane's `chunkGradient`, contiguous), so σ runs over a whole chunk in one call.
+    /// One gemm with the whole W gives the chunk's (rows, 2H) product; then, for H a multiple of
+    /// the SIMD width, one pass forms v, s and out (`FusedKernels.gluResidual`); otherwise one
+    /// pass splits each row into v (+ b_a, cached) and the gate's pre-activation (+ b_b, into
+    /// the lane's `chunkGradient`, contiguous), σ runs over the chunk, and a third pass adds.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func mixForward(input x: UnsafePointer<Scalar>, rows: Int, firstRow: Int, width H: Int, into out: UnsafeMutablePointer<Scalar>,
@@ -274,9 +275,14 @@ extension SSMBlock {
                     let vp = ws.value.pointer + o, sp = ws.gate.pointer + o
                     Scalar.gemm(.none, .transpose, m: n, n: 2 * H, k: H, alpha: 1, a: ap, lda: H, b: w.baseAddress!, ldb: H,
                                 beta: 0, c: mp, ldc: 2 * H)                                                     // [a W_aᵀ | a W_bᵀ]
-                    FusedKernels.splitAddingBias(mp, rows: n, width: H, valueBias: ba, gateBias: bb, value: vp, gate: tp)
-                    VectorMath.sigmoid(UnsafeBufferPointer(start: tp, count: n * H), into: UnsafeMutableBufferPointer(start: sp, count: n * H))
-                    FusedKernels.addProduct(x + r0 * H, vp, sp, into: out + r0 * H, count: n * H)
+                    if H % Scalar.Lanes.scalarCount == 0 {                                             // one pass
+                        FusedKernels.gluResidual(mp, rows: n, width: H, valueBias: ba, gateBias: bb, residual: x + r0 * H,
+                                                 value: vp, gate: sp, into: out + r0 * H)
+                    } else {
+                        FusedKernels.splitAddingBias(mp, rows: n, width: H, valueBias: ba, gateBias: bb, value: vp, gate: tp)
+                        VectorMath.sigmoid(UnsafeBufferPointer(start: tp, count: n * H), into: UnsafeMutableBufferPointer(start: sp, count: n * H))
+                        FusedKernels.addProduct(x + r0 * H, vp, sp, into: out + r0 * H, count: n * H)
+                    }
                 }
             }
         }
