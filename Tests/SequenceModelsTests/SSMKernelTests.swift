@@ -102,6 +102,19 @@ import Testing
         #expect(relativeError(b.eigenvalues.flatMap { [$0.real, $0.imaginary] }, a.eigenvalues.flatMap { [$0.real, $0.imaginary] }) < 1e-12)
     }
 
+    @Test(arguments: [2, 3, 8])
+    func threadedBlockedVandermondeEqualsOneThread(parallelism: Int) {
+        // Channels are independent, so splitting them over threads gives the same bits.
+        var rng = SplitMix64(seed: 13)
+        let v = SSMKernelTests.randomVandermonde(channels: 5, modes: 4, using: &rng)
+        let L = 100
+        expectClose(v.kernel(length: L, parallelism: parallelism), v.kernel(length: L), rtol: 0, atol: 0)
+        let g = rng.uniforms(5 * L)
+        let one = v.adjoint(kernelGradient: g, length: L), many = v.adjoint(kernelGradient: g, length: L, parallelism: parallelism)
+        expectClose(many.weights.flatMap { [$0.real, $0.imaginary] }, one.weights.flatMap { [$0.real, $0.imaginary] }, rtol: 0, atol: 0)
+        expectClose(many.eigenvalues.flatMap { [$0.real, $0.imaginary] }, one.eigenvalues.flatMap { [$0.real, $0.imaginary] }, rtol: 0, atol: 0)
+    }
+
     @Test func vandermondeAdjointIsTheTransposeOfTheKernel() {
         // ⟨G, K(W + εΔW, z)⟩ is linear in W, so the adjoint's W part is exact; check it and the
         // z part against central differences of ⟨G, K⟩.

@@ -41,6 +41,54 @@ enum FusedKernels {
         while i < count { y[i] += x[i]; i += 1 }
     }
 
+    /// Splits rows of [p_a | p_b] (rows of 2n) into `value[r][j] = p_a[r][j] + ba[j]` and
+    /// `gate[r][j] = p_b[r][j] + bb[j]` (rows of n each).
+    /// - Complexity: O(rows · n), one pass.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func splitAddingBias<S: NeuralScalar>(_ p: UnsafePointer<S>, rows: Int, width n: Int, valueBias ba: UnsafePointer<S>,
+                                                 gateBias bb: UnsafePointer<S>, value v: UnsafeMutablePointer<S>,
+                                                 gate g: UnsafeMutablePointer<S>) {
+        let w = S.Lanes.scalarCount, full = n - n % w
+        for r in 0..<rows {
+            let pa = p + r * 2 * n, pg = pa + n, vr = v + r * n, gr = g + r * n
+            var j = 0
+            while j < full {
+                VectorMath.store(VectorMath.load(pa + j) + VectorMath.load(ba + j), vr + j)
+                VectorMath.store(VectorMath.load(pg + j) + VectorMath.load(bb + j), gr + j)
+                j += w
+            }
+            while j < n { vr[j] = pa[j] + ba[j]; gr[j] = pg[j] + bb[j]; j += 1 }
+        }
+    }
+
+    /// GLU with the residual in one pass over rows of [p_a | p_b] (rows of 2n), for n a multiple
+    /// of the lane count: `v = p_a + ba`, `s = σ(p_b + bb)` (both stored, the backward's caches)
+    /// and `y = x + v ⊙ s`. The same operations as `splitAddingBias`, `VectorMath.sigmoid` and
+    /// `addProduct` in turn (so the same bits), without the intermediate passes.
+    /// - Complexity: O(rows · n), one pass.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func gluResidual<S: NeuralScalar>(_ p: UnsafePointer<S>, rows: Int, width n: Int, valueBias ba: UnsafePointer<S>,
+                                             gateBias bb: UnsafePointer<S>, residual x: UnsafePointer<S>,
+                                             value v: UnsafeMutablePointer<S>, gate g: UnsafeMutablePointer<S>,
+                                             into y: UnsafeMutablePointer<S>) {
+        let w = S.Lanes.scalarCount
+        precondition(n % w == 0, "FusedKernels.gluResidual: width \(n) is not a multiple of \(w)") // invariant: callers check the width
+        for r in 0..<rows {
+            let pa = p + r * 2 * n, pg = pa + n, o = r * n
+            var j = 0
+            while j < n {
+                let value = VectorMath.load(pa + j) + VectorMath.load(ba + j)
+                let gate = S.vectorSigmoid(VectorMath.load(pg + j) + VectorMath.load(bb + j))
+                VectorMath.store(value, v + o + j)
+                VectorMath.store(gate, g + o + j)
+                VectorMath.store(VectorMath.load(x + o + j) + value * gate, y + o + j)
+                j += w
+            }
+        }
+    }
+
     /// `p[r][j] += b[j]` for `rows` rows of `width`.
     @_specialize(where S == Float)
     @_specialize(where S == Double)
@@ -92,6 +140,37 @@ enum FusedKernels {
                 da[j] = gr[j] * sr[j]
                 db[j] = gr[j] * vr[j] * sr[j] * (1 - sr[j])
                 j += 1
+            }
+        }
+    }
+
+    /// LayerNorm's output from statistics already recorded by `LayerNormKernels.forward` (the
+    /// fused backward's "z again"): `y[r] = ((x[r] − μ_r) r_r) γ + β` (or without γ, β), the
+    /// same operations in the same order as that forward's third pass, so the result is
+    /// bit-identical to its output while skipping the two statistics passes.
+    /// - Complexity: O(rows · width), one pass over x.
+    @_specialize(where S == Float)
+    @_specialize(where S == Double)
+    static func normalize<S: NeuralScalar>(_ x: UnsafePointer<S>, rows: Int, width n: Int, means: UnsafePointer<S>,
+                                           inverseStd: UnsafePointer<S>, gamma: Tensor<S>?, beta: Tensor<S>?,
+                                           into y: UnsafeMutablePointer<S>) {
+        let w = S.Lanes.scalarCount, full = n - n % w
+        LayerNormKernels.withAffine(gamma, beta, n) { pg, pb in
+            for r in 0..<rows {
+                let row = x + r * n, out = y + r * n, mean = means[r], inv = inverseStd[r]
+                let meanLanes = S.Lanes(repeating: mean), invLanes = S.Lanes(repeating: inv)
+                var j = 0
+                if let pg, let pb {
+                    while j < full {
+                        let xhat = (VectorMath.load(row + j) - meanLanes) * invLanes
+                        VectorMath.store(xhat * VectorMath.load(pg + j) + VectorMath.load(pb + j), out + j)
+                        j += w
+                    }
+                    while j < n { out[j] = (row[j] - mean) * inv * pg[j] + pb[j]; j += 1 }
+                } else {
+                    while j < full { VectorMath.store((VectorMath.load(row + j) - meanLanes) * invLanes, out + j); j += w }
+                    while j < n { out[j] = (row[j] - mean) * inv; j += 1 }
+                }
             }
         }
     }

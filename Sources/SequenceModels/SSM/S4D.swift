@@ -77,6 +77,9 @@ public final class S4D<Scalar: NeuralScalar & FFTScalar>: Layer {
     var tiledConvolver: TimeMajorConvolver<Scalar>?
     var kernelScalars: [Scalar] = []                // (H, L): K with D folded into tap 0 (tiled path)
     var kernelGradient: [Scalar] = []               // (H, L)
+    /// Threads for the Vandermonde kernel and its adjoint on the tiled path (set by a fused
+    /// `SSMBlock` to its `batchParallelism`; the result does not depend on it).
+    var kernelParallelism = 1
     var convolver: BatchedCausalConvolver<Scalar>?  // transposed path
     var transposedInput: [Scalar] = []              // (B, H, L)
     var transposedOutput: [Scalar] = []             // (B, H, L)
@@ -196,7 +199,7 @@ public final class S4D<Scalar: NeuralScalar & FFTScalar>: Layer {
         let H = channels
         let sys = discreteSystem()
         system = sys
-        let k = sys.vandermonde.kernel(length: L), d = sys.d                     // (H, L) Double
+        let k = sys.vandermonde.kernel(length: L, parallelism: kernelParallelism), d = sys.d   // (H, L) Double
         if tiledConvolver == nil || tiledConvolver!.batch != B || tiledConvolver!.length != L {
             tiledConvolver = TimeMajorConvolver<Scalar>(batch: B, length: L, channels: H)
         }
@@ -228,7 +231,7 @@ public final class S4D<Scalar: NeuralScalar & FFTScalar>: Layer {
         guard let sys = system else { preconditionFailure("S4D: kernel gradients without a forward") } // invariant: set by forward
         let H = channels
         skip.gradient.withUnsafeMutableBufferPointer { dst in for h in 0..<H { dst[h] += gD[h] } }
-        let (gW, gz) = sys.vandermonde.adjoint(kernelGradient: kernelGradient.map { Double($0) }, length: L)
+        let (gW, gz) = sys.vandermonde.adjoint(kernelGradient: kernelGradient.map { Double($0) }, length: L, parallelism: kernelParallelism)
         accumulateDiscretizationGradients(sys, weights: gW, eigenvalues: gz)
     }
 }

@@ -11,11 +11,11 @@
 //   forward, per pair:  z = LayerNorm(x)              → scratch (2L, H)
 //                       y = K' * z                    → scratch          (S4D, tiled convolver)
 //                       a = GELU(y), a' = GELU'(y)    → caches (B, L, H) (a is the Linear's input)
-//                       per chunk of rows: v = a W_aᵀ + b_a, s = σ(a W_bᵀ + b_b) (gemms with
-//                       the two halves of W; v, s cached), out = x + v ⊙ s
+//                       per chunk of rows: [a W_aᵀ | a W_bᵀ] (one gemm), v = · + b_a,
+//                       s = σ(· + b_b) (v, s cached), out = x + v ⊙ s
 //   backward, per pair: per chunk: dm = (dh ⊙ s, dh ⊙ v ⊙ s (1 − s)) → scratch
 //                       ∂W += dmᵀ a, ∂b += Σ dm, da = dm W (gemm),  dy = da ⊙ a'
-//                       z again from x (LayerNorm forward is cheaper than caching z)
+//                       z again from x and the forward's μ, σ⁻¹ (cheaper than caching z)
 //                       dz, and the pair's share of ∂K', from the convolver
 //                       dx = LayerNorm'(dz) + dh
 //   then once: ∂K' → ∂D, ∂C, ∂A, ∂log Δ (S4D), ∂γ, ∂β.
@@ -42,7 +42,7 @@ public enum SSMExecutionPath: String, Sendable, CaseIterable {
 /// adds to (SSMPairPartition.swift).
 final class FusedBlockLane<Scalar: NeuralScalar & FFTScalar> {
     let pairA: Workspace<Scalar>, pairB: Workspace<Scalar>, pairC: Workspace<Scalar>  // (2L, H)
-    let chunk: Workspace<Scalar>, chunkGradient: Workspace<Scalar>                   // (rows, 2H); (rows, H)
+    let chunk: Workspace<Scalar>, chunkGradient: Workspace<Scalar>                   // (rows, 2H); (rows, H): da, or the gate's pre-activation
     let normWeightSums: Workspace<Scalar>, normBiasSums: Workspace<Scalar>           // (H): ∂γ, ∂β
     let mixingWeightSums: Workspace<Scalar>, mixingBiasSums: Workspace<Scalar>       // (2H, H), (2H): ∂W, ∂b of the mixing
     /// Whether the lane's first backward pair of the step has run (the convolver assigns that
@@ -78,6 +78,9 @@ final class FusedBlockWorkspace<Scalar: NeuralScalar & FFTScalar> {
     var convolver: TimeMajorConvolver<Scalar>?
     /// The whole-batch path's forward input (released by its backward).
     var input: Tensor<Scalar>?
+    /// Whether the forward cached GELU' (training mode). An inference-mode forward skips it; a
+    /// backward after one recomputes y and GELU' per pair (`fusedBackwardPair`).
+    var derivativeCached = false
 
     /// Rows of the mixing gemms per call: large enough for BLAS efficiency, small enough that a
     /// chunk's (rows, 2H) product stays in cache.
@@ -167,6 +170,8 @@ extension SSMBlock {
     @_specialize(where Scalar == Double)
     func beginFused(batch B: Int, length L: Int, lanes: Int = 1) {
         workspace.prepare(batch: B, length: L, width: ssm.channels, lanes: lanes)
+        workspace.derivativeCached = mode != .inference
+        ssm.kernelParallelism = batchParallelism
         let conv = ssm.prepareTiledConvolution(batch: B, length: L)
         conv.reserveLanes(lanes)
         workspace.convolver = conv
@@ -186,10 +191,14 @@ extension SSMBlock {
                                  means: UnsafeMutableBufferPointer(start: ws.means.pointer + row0, count: rows),
                                  inverseStd: UnsafeMutableBufferPointer(start: ws.inverseStd.pointer + row0, count: rows))
         conv.forwardPair(zp, paired ? zp + block : nil, into: yp, paired ? yp + block : nil, lane: lane)
-        activation.kind.apply(UnsafeBufferPointer(start: yp, count: rows * H),                       // GELU and GELU' in one pass
-                              into: UnsafeMutableBufferPointer(start: ws.activation.pointer + row0 * H, count: rows * H),
-                              derivative: UnsafeMutableBufferPointer(start: ws.derivative.pointer + row0 * H, count: rows * H))
-        mixForward(input: x, rows: rows, firstRow: row0, width: H, into: out, chunk: scratch.chunk.pointer)
+        let a = UnsafeMutableBufferPointer(start: ws.activation.pointer + row0 * H, count: rows * H)
+        if ws.derivativeCached {
+            activation.kind.apply(UnsafeBufferPointer(start: yp, count: rows * H), into: a,           // GELU and GELU' in one pass
+                                  derivative: UnsafeMutableBufferPointer(start: ws.derivative.pointer + row0 * H, count: rows * H))
+        } else {
+            activation.kind.apply(UnsafeBufferPointer(start: yp, count: rows * H), into: a)           // inference: GELU only
+        }
+        mixForward(input: x, rows: rows, firstRow: row0, width: H, into: out, lane: scratch)
     }
 
     /// The backward of the rows `fusedForwardPair` ran for sequence `first`: from dh (rows, H)
@@ -204,17 +213,25 @@ extension SSMBlock {
         guard let conv = ws.convolver, rows > 0 else { return }
         let paired = rows == 2 * L, zp = scratch.pairA.pointer, dp = scratch.pairB.pointer, cp = scratch.pairC.pointer
         let gamma = norm.weight?.value
+        if !ws.derivativeCached {                          // after an inference-mode forward: y = K' * z and GELU' again
+            FusedKernels.normalize(x, rows: rows, width: H, means: ws.means.pointer + row0, inverseStd: ws.inverseStd.pointer + row0,
+                                   gamma: gamma, beta: norm.bias?.value, into: zp)
+            conv.forwardPair(zp, paired ? zp + block : nil, into: cp, paired ? cp + block : nil, lane: lane)
+            activation.kind.apply(UnsafeBufferPointer(start: cp, count: rows * H),
+                                  into: UnsafeMutableBufferPointer(start: ws.activation.pointer + row0 * H, count: rows * H),
+                                  derivative: UnsafeMutableBufferPointer(start: ws.derivative.pointer + row0 * H, count: rows * H))
+        }
         mixBackward(outputGradient: dh, rows: rows, firstRow: row0, width: H, into: dp, lane: scratch)        // dy
-        let mean = UnsafeMutableBufferPointer(start: ws.means.pointer + row0, count: rows)
-        let inv = UnsafeMutableBufferPointer(start: ws.inverseStd.pointer + row0, count: rows)
+        let mean = UnsafeBufferPointer(start: ws.means.pointer + row0, count: rows)
+        let inv = UnsafeBufferPointer(start: ws.inverseStd.pointer + row0, count: rows)
         let pairX = UnsafeBufferPointer(start: x, count: rows * H)
-        LayerNormKernels.forward(pairX, rows: rows, size: H, epsilon: Scalar(norm.epsilon), gamma: gamma, beta: norm.bias?.value,
-                                 into: UnsafeMutableBufferPointer(start: zp, count: rows * H), means: mean, inverseStd: inv)  // z again
+        FusedKernels.normalize(x, rows: rows, width: H, means: mean.baseAddress!, inverseStd: inv.baseAddress!,
+                               gamma: gamma, beta: norm.bias?.value, into: zp)                      // z again, from the forward's μ, σ⁻¹
         conv.backwardPair(outputGradient: dp, paired ? dp + block : nil, input: zp, paired ? zp + block : nil,
                           inputGradient: cp, paired ? cp + block : nil, first: !scratch.backwardStarted, lane: lane)  // dz
         scratch.backwardStarted = true
         LayerNormKernels.backward(pairX, outputGradient: UnsafeBufferPointer(start: cp, count: rows * H), rows: rows, size: H, gamma: gamma,
-                                  means: UnsafeBufferPointer(mean), inverseStd: UnsafeBufferPointer(inv),
+                                  means: mean, inverseStd: inv,
                                   into: UnsafeMutableBufferPointer(start: dx, count: rows * H),
                                   weightGradient: scratch.normWeightSums.mutableBuffer, biasGradient: scratch.normBiasSums.mutableBuffer)
         FusedKernels.accumulate(dh, into: dx, count: rows * H)                                              // residual
@@ -240,26 +257,32 @@ extension SSMBlock {
     }
 
     /// `out = x + GLU(a Wᵀ + b)` for `rows` rows starting at `firstRow`, in chunks; caches v and s.
-    /// The value and gate halves come from two gemms with the halves of W, so each is a
-    /// contiguous (rows, H) block and σ runs over a whole chunk in one call.
+    /// One gemm with the whole W gives the chunk's (rows, 2H) product; then, for H a multiple of
+    /// the SIMD width, one pass forms v, s and out (`FusedKernels.gluResidual`); otherwise one
+    /// pass splits each row into v (+ b_a, cached) and the gate's pre-activation (+ b_b, into
+    /// the lane's `chunkGradient`, contiguous), σ runs over the chunk, and a third pass adds.
     @_specialize(where Scalar == Float)
     @_specialize(where Scalar == Double)
     func mixForward(input x: UnsafePointer<Scalar>, rows: Int, firstRow: Int, width H: Int, into out: UnsafeMutablePointer<Scalar>,
-                    chunk mp: UnsafeMutablePointer<Scalar>) {
-        let ws = workspace, step = FusedBlockWorkspace<Scalar>.chunkRows
+                    lane: FusedBlockLane<Scalar>) {
+        let ws = workspace, step = FusedBlockWorkspace<Scalar>.chunkRows, mp = lane.chunk.pointer, tp = lane.chunkGradient.pointer
         guard let bias = mixing.bias?.value else { preconditionFailure("SSMBlock: fused mixing without a bias") } // invariant: checked by canFuse
         mixing.weight.value.withUnsafeBufferPointer { w in
             bias.withUnsafeBufferPointer { pb in
-                let wa = w.baseAddress!, wb = wa + H * H, ba = pb.baseAddress!, bb = ba + H
+                let ba = pb.baseAddress!, bb = ba + H
                 for r0 in stride(from: 0, to: rows, by: step) {
                     let n = Swift.min(step, rows - r0), o = (firstRow + r0) * H, ap = ws.activation.pointer + o
                     let vp = ws.value.pointer + o, sp = ws.gate.pointer + o
-                    Scalar.gemm(.none, .transpose, m: n, n: H, k: H, alpha: 1, a: ap, lda: H, b: wa, ldb: H, beta: 0, c: vp, ldc: H)  // a W_aᵀ
-                    Scalar.gemm(.none, .transpose, m: n, n: H, k: H, alpha: 1, a: ap, lda: H, b: wb, ldb: H, beta: 0, c: mp, ldc: H)  // a W_bᵀ
-                    FusedKernels.addRowVector(ba, to: vp, rows: n, width: H)
-                    FusedKernels.addRowVector(bb, to: mp, rows: n, width: H)
-                    VectorMath.sigmoid(UnsafeBufferPointer(start: mp, count: n * H), into: UnsafeMutableBufferPointer(start: sp, count: n * H))
-                    FusedKernels.addProduct(x + r0 * H, vp, sp, into: out + r0 * H, count: n * H)
+                    Scalar.gemm(.none, .transpose, m: n, n: 2 * H, k: H, alpha: 1, a: ap, lda: H, b: w.baseAddress!, ldb: H,
+                                beta: 0, c: mp, ldc: 2 * H)                                                     // [a W_aᵀ | a W_bᵀ]
+                    if H % Scalar.Lanes.scalarCount == 0 {                                             // one pass
+                        FusedKernels.gluResidual(mp, rows: n, width: H, valueBias: ba, gateBias: bb, residual: x + r0 * H,
+                                                 value: vp, gate: sp, into: out + r0 * H)
+                    } else {
+                        FusedKernels.splitAddingBias(mp, rows: n, width: H, valueBias: ba, gateBias: bb, value: vp, gate: tp)
+                        VectorMath.sigmoid(UnsafeBufferPointer(start: tp, count: n * H), into: UnsafeMutableBufferPointer(start: sp, count: n * H))
+                        FusedKernels.addProduct(x + r0 * H, vp, sp, into: out + r0 * H, count: n * H)
+                    }
                 }
             }
         }

@@ -26,6 +26,7 @@
 // Powers below 1e-150 in magnitude are flushed to zero in the blocked tables, so no product of
 // two table entries is subnormal (contributions that small are far below any Float output).
 
+import Dispatch
 import LinearAlgebra
 import Numerics
 
@@ -56,30 +57,48 @@ public struct VandermondeKernel: Sendable {
         self.weights = weights
     }
 
-    /// The kernel `K` (H, L), row-major.
+    /// The kernel `K` (H, L), row-major. `.blocked` splits the channels into `parallelism`
+    /// contiguous ranges run on as many threads (channels are independent, so the result does not
+    /// depend on `parallelism`).
     /// - Complexity: 4·H·P·L flops (`.blocked` in GEMMs, `.direct` in a serial loop).
-    public func kernel(length: Int, method: VandermondeMethod = .blocked) -> [Double] {
+    public func kernel(length: Int, method: VandermondeMethod = .blocked, parallelism: Int = 1) -> [Double] {
         precondition(length >= 0, "VandermondeKernel.kernel: length \(length) < 0") // invariant: programmer misuse
         var out = [Double](repeating: 0, count: channels * length)
         guard length > 0, modes > 0 else { return out }
         switch method {
         case .direct: directKernel(length, &out)
-        case .blocked: blockedKernel(length, &out)
+        case .blocked:
+            out.withUnsafeMutableBufferPointer { po in
+                let base = UncheckedSendable(po.baseAddress!)
+                VandermondeKernel.forEachRange(channels, parallelism) { blockedKernel($0, length, base.value) }
+            }
         }
         return out
+    }
+
+    /// Runs `body` on `parallelism` (at most `count`) contiguous ranges of 0 ..< count, concurrently
+    /// when there are several. The bodies must write disjoint memory.
+    static func forEachRange(_ count: Int, _ parallelism: Int, _ body: (Range<Int>) -> Void) {
+        let parts = Swift.max(1, Swift.min(parallelism, count))
+        if parts == 1 { return body(0..<count) }
+        withoutActuallyEscaping(body) { escapable in
+            let shared = UncheckedSendable(escapable)
+            DispatchQueue.concurrentPerform(iterations: parts) { shared.value(($0 * count / parts)..<(($0 + 1) * count / parts)) }
+        }
     }
 
     /// The adjoint of `kernel`: from `G = ∂ℓ/∂K` (H, L) returns `∂ℓ/∂W` and `∂ℓ/∂z` (H·P each) in
     /// the convention of the file header (∂ℓ/∂Re + i ∂ℓ/∂Im).
     /// - Complexity: 8·H·P·L flops (`.blocked`: one GEMM of twice the kernel's size per channel).
-    public func adjoint(kernelGradient g: [Double], length: Int, method: VandermondeMethod = .blocked)
+    /// `parallelism` splits the channels over threads as in `kernel` (same result).
+    public func adjoint(kernelGradient g: [Double], length: Int, method: VandermondeMethod = .blocked, parallelism: Int = 1)
         -> (weights: [Complex<Double>], eigenvalues: [Complex<Double>]) {
         precondition(g.count == channels * length, "VandermondeKernel.adjoint: \(g.count) gradient taps for (\(channels), \(length))") // invariant: programmer misuse
         var gw = [Complex<Double>](repeating: .zero, count: channels * modes)
         var gz = gw
         guard length > 0, modes > 0 else { return (gw, gz) }
         // s = S_n, sp = S'_n; then ∂ℓ/∂W = 2 conj(S), ∂ℓ/∂z = 2 conj(W S').
-        let (s, sp) = method == .direct ? directPolynomials(g, length) : blockedPolynomials(g, length)
+        let (s, sp) = method == .direct ? directPolynomials(g, length) : blockedPolynomials(g, length, parallelism: parallelism)
         for i in 0..<(channels * modes) {
             gw[i] = Complex(2 * s[i].real, -2 * s[i].imaginary)
             let ws = weights[i] * sp[i]
@@ -174,13 +193,14 @@ public struct VandermondeKernel: Sendable {
         }
     }
 
-    private func blockedKernel(_ L: Int, _ out: inout [Double]) {
+    /// Rows `range` of K into `out` (H, L).
+    private func blockedKernel(_ range: Range<Int>, _ L: Int, _ out: UnsafeMutablePointer<Double>) {
         let P = modes, (c, J) = VandermondeKernel.blocking(L)
         var right = [Double](repeating: 0, count: 2 * P * c)
         var coarse = [Complex<Double>](repeating: .zero, count: J * P)
         var left = [Double](repeating: 0, count: J * 2 * P)
         var block = [Double](repeating: 0, count: J * c)
-        for h in 0..<channels {
+        for h in range {
             tables(h, c, J, right: &right, coarse: &coarse)
             for j in 0..<J {
                 for n in 0..<P {
@@ -201,14 +221,28 @@ public struct VandermondeKernel: Sendable {
         }
     }
 
-    private func blockedPolynomials(_ g: [Double], _ L: Int) -> ([Complex<Double>], [Complex<Double>]) {
+    private func blockedPolynomials(_ g: [Double], _ L: Int, parallelism: Int) -> ([Complex<Double>], [Complex<Double>]) {
+        var s = [Complex<Double>](repeating: .zero, count: channels * modes), sp = s
+        s.withUnsafeMutableBufferPointer { ps in
+            sp.withUnsafeMutableBufferPointer { psp in
+                g.withUnsafeBufferPointer { pg in
+                    let out = UncheckedSendable((ps.baseAddress!, psp.baseAddress!, pg.baseAddress!))
+                    VandermondeKernel.forEachRange(channels, parallelism) { blockedPolynomials($0, out.value.2, L, out.value.0, out.value.1) }
+                }
+            }
+        }
+        return (s, sp)
+    }
+
+    /// S_n and S'_n of the channels in `range` into `s`, `sp` (H·P each).
+    private func blockedPolynomials(_ range: Range<Int>, _ g: UnsafePointer<Double>, _ L: Int,
+                                    _ s: UnsafeMutablePointer<Complex<Double>>, _ sp: UnsafeMutablePointer<Complex<Double>>) {
         let P = modes, (c, J) = VandermondeKernel.blocking(L)
-        var s = [Complex<Double>](repeating: .zero, count: channels * P), sp = s
         var right = [Double](repeating: 0, count: 2 * P * c)
         var coarse = [Complex<Double>](repeating: .zero, count: J * P)
         var stacked = [Double](repeating: 0, count: 2 * J * c)   // [G ; G⁺] (2J × c)
         var m = [Double](repeating: 0, count: 2 * J * 2 * P)     // (2J × 2P)
-        for h in 0..<channels {
+        for h in range {
             tables(h, c, J, right: &right, coarse: &coarse)
             for l in 0..<(J * c) {
                 stacked[l] = l < L ? g[h * L + l] : 0
@@ -233,6 +267,5 @@ public struct VandermondeKernel: Sendable {
                 sp[h * P + n] = accD
             }
         }
-        return (s, sp)
     }
 }
