@@ -192,8 +192,8 @@ public final class TimeMajorConvolver<Scalar: NeuralScalar & FFTScalar> {
                          inputGradient gx: UnsafeMutableBufferPointer<Scalar>, kernelGradient gk: UnsafeMutableBufferPointer<Scalar>) {
         precondition(hasKernels, "TimeMajorConvolver.backward before setKernels") // invariant: API misuse
         let count = batch * length * channels
-        precondition(gy.count == count && x.count == count && gx.count == count && gk.count == channels * length,
-                     "TimeMajorConvolver.backward: counts gy \(gy.count), x \(x.count), gx \(gx.count), gk \(gk.count) for (\(batch), \(length), \(channels))") // invariant: API misuse
+        precondition(gy.count == count && x.count == count && gx.count == count && gk.count == channels * length, // invariant: API misuse
+                     "TimeMajorConvolver.backward: counts gy \(gy.count), x \(x.count), gx \(gx.count), gk \(gk.count) for (\(batch), \(length), \(channels))")
         guard plans != nil, let gyp = gy.baseAddress, let xp = x.baseAddress, let gxp = gx.baseAddress else {
             if let p = gk.baseAddress { p.update(repeating: 0, count: gk.count) }
             return
