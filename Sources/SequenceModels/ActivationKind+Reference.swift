@@ -30,6 +30,7 @@ extension ActivationKind {
     }
 
     /// `dx[i] = dy[i] · f'(x[i])` with libm, one element at a time (same conventions as `backward`).
+    /// Only the GELU kinds have a separate fast kernel; the others are the same loop as `backward`.
     /// - Complexity: O(n).
     @_specialize(where S == Float)
     @_specialize(where S == Double)
@@ -39,14 +40,8 @@ extension ActivationKind {
         let n = dx.count
         precondition(x.count == n && y.count == n && dy.count == n, "activation buffers differ in length") // invariant: caller sizes workspaces
         switch self {
-        case .identity:
-            for i in 0..<n { dx[i] = dy[i] }
-        case .tanh:
-            for i in 0..<n { dx[i] = dy[i] * (1 - y[i] * y[i]) }
-        case .sigmoid:
-            for i in 0..<n { dx[i] = dy[i] * y[i] * (1 - y[i]) }
-        case .relu:
-            for i in 0..<n { dx[i] = x[i] > 0 ? dy[i] : 0 }
+        case .identity, .tanh, .sigmoid, .relu:
+            backward(input: x, output: y, outputGradient: dy, into: dx)
         case .gelu:
             for i in 0..<n { dx[i] = dy[i] * VectorMath.referenceGELU(x[i]).derivative }
         case .geluTanh:

@@ -40,20 +40,32 @@ enum LayerNormKernels {
                 let inv = 1 / (variance * inverseN + epsilon).squareRoot()
                 means[r] = mean
                 inverseStd[r] = inv
-                let invLanes = S.Lanes(repeating: inv)
-                j = 0
-                if let pg, let pb {
-                    while j < full {
-                        let xhat = (VectorMath.load(row + j) - meanLanes) * invLanes
-                        VectorMath.store(xhat * VectorMath.load(pg + j) + VectorMath.load(pb + j), y + j)
-                        j += w
-                    }
-                    while j < n { y[j] = (row[j] - mean) * inv * pg[j] + pb[j]; j += 1 }
-                } else {
-                    while j < full { VectorMath.store((VectorMath.load(row + j) - meanLanes) * invLanes, y + j); j += w }
-                    while j < n { y[j] = (row[j] - mean) * inv; j += 1 }
-                }
+                normalizeRow(row, width: n, mean: mean, inverseStd: inv, gamma: pg, beta: pb, into: y)
             }
+        }
+    }
+
+    /// Pass 3 of the forward on one row: `y = ((x − μ) r) γ + β` (or `(x − μ) r` without the
+    /// affine map). Shared by `forward` and by kernels that replay a forward from cached μ and r
+    /// (SSM/FusedKernels.swift), so both produce the same bits.
+    /// - Complexity: O(n).
+    @inline(__always)
+    static func normalizeRow<S: NeuralScalar>(_ row: UnsafePointer<S>, width n: Int, mean: S, inverseStd inv: S,
+                                              gamma pg: UnsafePointer<S>?, beta pb: UnsafePointer<S>?,
+                                              into y: UnsafeMutablePointer<S>) {
+        let w = S.Lanes.scalarCount, full = n - n % w
+        let meanLanes = S.Lanes(repeating: mean), invLanes = S.Lanes(repeating: inv)
+        var j = 0
+        if let pg, let pb {
+            while j < full {
+                let xhat = (VectorMath.load(row + j) - meanLanes) * invLanes
+                VectorMath.store(xhat * VectorMath.load(pg + j) + VectorMath.load(pb + j), y + j)
+                j += w
+            }
+            while j < n { y[j] = (row[j] - mean) * inv * pg[j] + pb[j]; j += 1 }
+        } else {
+            while j < full { VectorMath.store((VectorMath.load(row + j) - meanLanes) * invLanes, y + j); j += w }
+            while j < n { y[j] = (row[j] - mean) * inv; j += 1 }
         }
     }
 

@@ -154,23 +154,10 @@ enum FusedKernels {
     static func normalize<S: NeuralScalar>(_ x: UnsafePointer<S>, rows: Int, width n: Int, means: UnsafePointer<S>,
                                            inverseStd: UnsafePointer<S>, gamma: Tensor<S>?, beta: Tensor<S>?,
                                            into y: UnsafeMutablePointer<S>) {
-        let w = S.Lanes.scalarCount, full = n - n % w
         LayerNormKernels.withAffine(gamma, beta, n) { pg, pb in
             for r in 0..<rows {
-                let row = x + r * n, out = y + r * n, mean = means[r], inv = inverseStd[r]
-                let meanLanes = S.Lanes(repeating: mean), invLanes = S.Lanes(repeating: inv)
-                var j = 0
-                if let pg, let pb {
-                    while j < full {
-                        let xhat = (VectorMath.load(row + j) - meanLanes) * invLanes
-                        VectorMath.store(xhat * VectorMath.load(pg + j) + VectorMath.load(pb + j), out + j)
-                        j += w
-                    }
-                    while j < n { out[j] = (row[j] - mean) * inv * pg[j] + pb[j]; j += 1 }
-                } else {
-                    while j < full { VectorMath.store((VectorMath.load(row + j) - meanLanes) * invLanes, out + j); j += w }
-                    while j < n { out[j] = (row[j] - mean) * inv; j += 1 }
-                }
+                LayerNormKernels.normalizeRow(x + r * n, width: n, mean: means[r], inverseStd: inverseStd[r],
+                                              gamma: pg, beta: pb, into: y + r * n)
             }
         }
     }
